@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/*
+ * Port-forwarding and the in-cluster check are things a user runs, not resources: these build the
+ * exact commands, ready to paste, from the names the cluster actually has.
+ */
+
+export interface PortForward {
+    command: string;
+    url: string;
+}
+
+export function portForward(namespace: pulumi.Input<string>, service: pulumi.Input<string>, localPort: number, servicePort: number): pulumi.Output<PortForward> {
+    return pulumi.all([namespace, service]).apply(([ns, svc]) => ({
+        command: `kubectl port-forward -n ${ns} svc/${svc} ${localPort}:${servicePort}`,
+        url: `http://localhost:${localPort}`,
+    }));
+}
+
+/**
+ * The seed's busybox check (`kubectl run … wget -O- -q veri-service`), made to work in this
+ * program's namespace: that namespace enforces the restricted Pod Security Standard, which rejects
+ * a plain `kubectl run busybox` (root, no seccomp profile), so the pod gets a restricted security
+ * context through --overrides (strategic merge keeps the generated container and adds to it). It
+ * runs in the echo namespace because the NetworkPolicy admits ClusterIP traffic from there.
+ */
+export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.Input<string>, servicePort: number): pulumi.Output<string> {
+    return pulumi.all([namespace, service]).apply(([ns, svc]) => {
+        const overrides = JSON.stringify({
+            spec: {
+                securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [
+                    {
+                        name: "echo-check",
+                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+            },
+        });
+        const target = servicePort === 80 ? svc : `${svc}:${servicePort}`;
+        return (
+            `kubectl run echo-check -n ${ns} --rm -i --restart=Never --image=busybox:1.37.0 ` +
+            `--override-type=strategic --overrides='${overrides}' -- wget -O- -q -T 5 http://${target}`
+        );
+    });
+}

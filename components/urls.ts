@@ -1,0 +1,35 @@
+/*
+ * Pure helpers that turn what the cluster reports into the URLs users paste into a browser or
+ * curl. They never return `undefined`/`null` inside a string: where an address is not known yet,
+ * the value says so, and how to look it up.
+ */
+
+export type Scheme = "http" | "https";
+
+/** http://host[:port][path], leaving out the scheme's default port. IPv6 hosts get brackets. */
+export function httpUrl(scheme: Scheme, host: string, port?: number, path = ""): string {
+    const defaultPort = scheme === "https" ? 443 : 80;
+    const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+    const p = port === undefined || port === defaultPort ? "" : `:${port}`;
+    return `${scheme}://${h}${p}${path}`;
+}
+
+/** The shape both Service and Ingress status use for a load balancer's address. */
+export interface LoadBalancerIngress {
+    ip?: string;
+    hostname?: string;
+}
+
+/**
+ * The first reported address of a load balancer: an IP on most clouds and MetalLB, a hostname on
+ * AWS (ELB/NLB report only `hostname`), so both must be read.
+ */
+export function firstAddress(ingress: LoadBalancerIngress[] | undefined | null): string | undefined {
+    const first = ingress?.[0];
+    return first?.ip || first?.hostname || undefined;
+}
+
+/** The plain-words value used in place of a URL whose address is not known yet. */
+export function pending(what: string, howToFind: string): string {
+    return `pending: ${what} (find it with: ${howToFind})`;
+}

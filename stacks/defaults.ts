@@ -1,0 +1,19 @@
+/**
+ * Every default of the stack config, in one place. Pulumi.yaml repeats the scalar ones in its
+ * `config:` block for `pulumi config` users, but the CLI applies those, not the SDK under test
+ * mocks, so this file is the source of truth and test/stacks/defaults.test.ts checks they agree.
+ */
+export const DEFAULTS = {
+    exposures: "clusterIP",
+    namespace: "echo",
+    createNamespace: true,
+    text: "hello from http-echo",
+    // A release tag, never `latest`: http-echo 1.0.0 is built on distroless `nonroot` (UID 65532).
+    image: "hashicorp/http-echo:1.0.0",
+    replicas: 1,
+    serviceName: "veri-service",
+    servicePort: 80,
+    containerPort: 5678,
+    nodeAddress: "localhost",
+    localPort: 8080,
+} as const;

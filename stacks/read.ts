@@ -1,0 +1,21 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./errors";
+
+/**
+ * Reads one key of the project's config namespace as the user wrote it. Pulumi hands structured
+ * values (YAML lists and maps in Pulumi.<stack>.yaml) to the program as JSON text, and scalars as
+ * strings; this turns the former back into values so the validators see one shape either way.
+ */
+export function readRaw(config: pulumi.Config, key: string): unknown {
+    const text = config.get(key);
+    if (text === undefined) return undefined;
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed);
+        } catch {
+            throw new ConfigError(key, text, "valid JSON (or a YAML list/map in the stack file)");
+        }
+    }
+    return text;
+}

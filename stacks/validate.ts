@@ -1,0 +1,137 @@
+import { ConfigError } from "./errors";
+
+/*
+ * Small, composable checks. Each takes the config key it is checking so that the error can name
+ * it, and returns the value narrowed to the type the program needs.
+ */
+
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 label: Service and Namespace names become DNS labels, so they must be one. */
+export function dnsLabel(key: string, value: unknown): string {
+    const s = string(key, value);
+    if (s.length > 63 || !RFC1123_LABEL.test(s)) {
+        throw new ConfigError(
+            key,
+            value,
+            "a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        );
+    }
+    return s;
+}
+
+/** A DNS-1123 subdomain (object names such as Secrets and GatewayClasses). */
+export function dnsSubdomain(key: string, value: unknown): string {
+    const s = string(key, value);
+    if (s.length > 253 || !RFC1123_SUBDOMAIN.test(s)) {
+        throw new ConfigError(
+            key,
+            value,
+            "a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' or '.', starting and ending with a letter or digit",
+        );
+    }
+    return s;
+}
+
+/** A fully qualified host name as used in Ingress and HTTPRoute hosts; `*.` wildcards allowed. */
+export function hostName(key: string, value: unknown): string {
+    const s = string(key, value);
+    const bare = s.startsWith("*.") ? s.slice(2) : s;
+    const labels = bare.split(".");
+    const ok =
+        s.length <= 253 &&
+        labels.length >= 1 &&
+        labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) &&
+        !/^[0-9.]+$/.test(bare); // Ingress and HTTPRoute hosts may not be IP addresses
+    if (!ok) {
+        throw new ConfigError(
+            key,
+            value,
+            "a DNS host name such as 'echo.example.com' (lowercase, optionally starting with '*.'; not an IP address)",
+        );
+    }
+    return s;
+}
+
+export function string(key: string, value: unknown): string {
+    if (typeof value !== "string" || value.length === 0) {
+        throw new ConfigError(key, value, "a non-empty string");
+    }
+    return value;
+}
+
+export function boolean(key: string, value: unknown): boolean {
+    if (typeof value === "boolean") return value;
+    if (value === "true") return true;
+    if (value === "false") return false;
+    throw new ConfigError(key, value, "true or false");
+}
+
+/** An integer in [min, max]. Config values arrive as strings; only whole decimal numbers pass. */
+export function integer(key: string, value: unknown, min: number, max: number, what = "an integer"): number {
+    const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+        throw new ConfigError(key, value, `${what} from ${min} to ${max}`);
+    }
+    return n;
+}
+
+export function port(key: string, value: unknown): number {
+    return integer(key, value, 1, 65535, "a port number");
+}
+
+export function nodePort(key: string, value: unknown): number {
+    // The API server's default --service-node-port-range.
+    return integer(key, value, 30000, 32767, "a node port");
+}
+
+export function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+    if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+        throw new ConfigError(key, value, `one of ${allowed.join(", ")}`);
+    }
+    return value as T;
+}
+
+export function stringList(key: string, value: unknown): string[] {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+        throw new ConfigError(key, value, "a list of strings");
+    }
+    return value as string[];
+}
+
+export function stringMap(key: string, value: unknown): Record<string, string> {
+    if (!isPlainObject(value) || Object.values(value).some((v) => typeof v !== "string")) {
+        throw new ConfigError(key, value, "an object whose values are strings");
+    }
+    return value as Record<string, string>;
+}
+
+/** An object with only the given keys, so that a typo in a nested key fails instead of being ignored. */
+export function object(key: string, value: unknown, keys: readonly string[]): Record<string, unknown> {
+    if (!isPlainObject(value)) {
+        throw new ConfigError(key, value, `an object with any of the keys ${keys.join(", ")}`);
+    }
+    for (const k of Object.keys(value)) {
+        if (!keys.includes(k)) {
+            throw new ConfigError(`${key}.${k}`, value[k], `no such key; ${key} takes ${keys.join(", ")}`);
+        }
+    }
+    return value;
+}
+
+/** An IPv4 or IPv6 CIDR such as 203.0.113.0/24, as loadBalancerSourceRanges requires. */
+export function cidr(key: string, value: unknown): string {
+    const s = typeof value === "string" ? value : "";
+    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+    const v4ok = v4 !== null && v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+    const v6ok = /^[0-9a-fA-F:]+\/(\d{1,3})$/.test(s) && s.includes(":") && Number(s.split("/")[1]) <= 128;
+    if (!v4ok && !v6ok) {
+        throw new ConfigError(key, value, "a CIDR such as '203.0.113.0/24'");
+    }
+    return s;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

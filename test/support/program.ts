@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { ClusterMocks, ClusterOptions, RegisteredResource } from "./clusterMocks";
+
+export const PROJECT = "echo-exposure";
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** A registration as the engine sees it: with its parent and the URNs it depends on. */
+export interface Registration {
+    type: string;
+    name: string;
+    parent: string;
+    dependencies: string[];
+}
+
+export interface ProgramRun {
+    mocks: ClusterMocks;
+    /** Every stack output, resolved. */
+    outputs: Record<string, any>;
+    registrations: Registration[];
+    /** Kubernetes objects as the cluster would hold them (mock state), with apiVersion and kind. */
+    objects: KubeObject[];
+    ofType(type: string): RegisteredResource[];
+    /** The one resource of a type, failing the test if there are none or several. */
+    one(type: string): RegisteredResource;
+}
+
+export interface KubeObject {
+    apiVersion: string;
+    kind: string;
+    metadata: any;
+    [field: string]: any;
+}
+
+/** Project config values as a stack file holds them (structured values allowed), without the `echo-exposure:` prefix. */
+export type StackConfig = Record<string, unknown>;
+
+/**
+ * Runs the real program (index.ts) under mocks, with the given config, the way `pulumi up` would:
+ * config keys outside a namespace are project keys; structured values are passed as JSON, as the
+ * CLI does. Returns what was declared and the resolved stack outputs.
+ */
+export async function runProgram(config: StackConfig = {}, cluster: ClusterOptions = {}, stack = "test"): Promise<ProgramRun> {
+    const mocks = new ClusterMocks(cluster);
+    pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    const registrations = recordRegistrations();
+
+    const all: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+        all[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    pulumi.runtime.setAllConfig(all);
+
+    const exported = loadFresh(path.join(ROOT, "index.ts"));
+    const outputs: Record<string, any> = {};
+    for (const [key, value] of Object.entries(exported)) {
+        outputs[key] = await resolve(value);
+    }
+    await (pulumi.runtime as any).waitForRPCs?.();
+
+    const ofType = (type: string) => mocks.ofType(type);
+    return {
+        mocks,
+        outputs,
+        registrations,
+        objects: mocks.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh") && !r.type.includes(":yaml/")).map(toKubeObject),
+        ofType,
+        one(type: string) {
+            const found = ofType(type);
+            if (found.length !== 1) {
+                throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/**
+ * Runs the program expecting bad config to stop it. Returns the error and how many resources were
+ * registered before it (which must be none: nothing may reach the cluster).
+ */
+export async function runProgramExpectingError(config: StackConfig): Promise<{ error: Error; registered: number }> {
+    try {
+        const run = await runProgram(config);
+        throw new Error(`expected the program to fail, but it declared ${run.mocks.resources.length} resources`);
+    } catch (error) {
+        if (error instanceof Error && error.message.startsWith("expected the program to fail")) throw error;
+        const mocks = lastMocks;
+        return { error: error as Error, registered: mocks?.resources.length ?? 0 };
+    }
+}
+
+let lastMocks: ClusterMocks | undefined;
+const originalSetMocks = pulumi.runtime.setMocks;
+(pulumi.runtime as any).setMocks = (m: ClusterMocks, ...rest: any[]) => {
+    lastMocks = m;
+    return (originalSetMocks as any)(m, ...rest);
+};
+
+/** Resolves an Output (or a plain value) to its value. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((res) => pulumi.output(value).apply((v) => res(v as T)));
+}
+
+/** Loads a module of this project afresh, so each run declares its resources again. */
+function loadFresh(file: string): Record<string, unknown> {
+    for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.includes(`${path.sep}test${path.sep}`)) {
+            delete require.cache[key];
+        }
+    }
+    return require(file);
+}
+
+/** Wraps the mock monitor so tests can see each registration's parent and dependencies. */
+function recordRegistrations(): Registration[] {
+    const seen: Registration[] = [];
+    const monitor: any = (pulumi.runtime as any).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList() });
+        return register(req, callback);
+    };
+    return seen;
+}
+
+function toKubeObject(r: RegisteredResource): KubeObject {
+    // Type tokens look like kubernetes:apps/v1:Deployment or kubernetes:core/v1:Service.
+    const [, groupVersion, kind] = r.type.split(":");
+    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    return { ...r.state, apiVersion, kind };
+}
