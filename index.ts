@@ -3,8 +3,10 @@
  * This file only composes: stacks/ reads and validates config (before anything is declared),
  * components/ declare the resources, and the exports below are the stack outputs.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { inClusterCheck as checkCommand, portForward as forwardCommand } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
+import { IngressExposure } from "./components/ingressExposure";
 import { ServiceExposures } from "./components/serviceExposures";
 import { loadSettings } from "./stacks/settings";
 
@@ -23,13 +25,27 @@ const services = new ServiceExposures("echo", {
     containerPort: app.containerPort,
     serviceName: settings.service.name,
     servicePort: settings.service.port,
-    clusterIP: enabled.has("clusterIP"),
+    // The Ingress routes to the ClusterIP Service, so `ingress` needs it even when `clusterIP` is not listed.
+    clusterIP: enabled.has("clusterIP") || enabled.has("ingress"),
     nodePort: enabled.has("nodePort") ? settings.nodePort : undefined,
     loadBalancer: enabled.has("loadBalancer") ? settings.loadBalancer : undefined,
 });
 
+const ingress = enabled.has("ingress")
+    ? new IngressExposure("echo", {
+          namespace: app.namespace,
+          service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
+          settings: settings.ingress,
+      })
+    : undefined;
+
 /** One URL per enabled exposure: what a client uses to reach the echo app that way. */
-export const urls = services.urls;
+export const urls = pulumi.all([services.urls, ingress?.urls]).apply(([serviceUrls, ingressUrls]) => ({
+    ...serviceUrls,
+    ...(ingressUrls ? { ingress: ingressUrls[0] } : {}),
+}));
+/** Every host/path URL of the Ingress (the first is urls.ingress). */
+export const ingressUrls = ingress?.urls;
 /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
 export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
 /** The seed's in-cluster busybox check, ready to paste. */

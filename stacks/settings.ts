@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
+import { optional } from "./optional";
+import { IngressSettings, parseIngress } from "./ingress";
 import { readRaw } from "./read";
 import * as v from "./validate";
 
 /** Every way this program can expose the echo app. */
-export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer"] as const;
+export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
 
 export interface LoadBalancerSettings {
@@ -43,6 +45,7 @@ export interface Settings {
     };
     portForward: { localPort: number };
     loadBalancer: LoadBalancerSettings;
+    ingress: IngressSettings;
 }
 
 /**
@@ -57,9 +60,14 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         name: v.dnsLabel("serviceName", get("serviceName") ?? DEFAULTS.serviceName),
         port: v.port("servicePort", get("servicePort") ?? DEFAULTS.servicePort),
     };
+    const namespace = v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace);
+    const ingress = parseIngress(get("ingress"));
+    if (ingress.controller.install && ingress.controller.namespace === namespace) {
+        throw new ConfigError("ingress.controller.namespace", namespace, `a namespace other than the echo app's ('${namespace}'): the controller gets its own`);
+    }
     return {
         exposures: parseExposures(get("exposures") ?? DEFAULTS.exposures),
-        namespace: v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace),
+        namespace,
         createNamespace: v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace),
         app: {
             text: v.string("text", get("text") ?? DEFAULTS.text),
@@ -74,6 +82,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         },
         portForward: { localPort: v.port("localPort", get("localPort") ?? DEFAULTS.localPort) },
         loadBalancer: parseLoadBalancer(get("loadBalancer")),
+        ingress,
     };
 }
 
@@ -113,6 +122,3 @@ function pinnedImage(key: string, raw: unknown): string {
     return image;
 }
 
-export function optional<T>(raw: unknown, parse: (x: unknown) => T): T | undefined {
-    return raw === undefined || raw === null ? undefined : parse(raw);
-}

@@ -34,10 +34,13 @@ export function dnsSubdomain(key: string, value: unknown): string {
     return s;
 }
 
-/** A fully qualified host name as used in Ingress and HTTPRoute hosts; `*.` wildcards allowed. */
+/**
+ * A host name as used in Ingress and HTTPRoute hosts. Wildcards (`*.example.com`) are not taken:
+ * every route's URL is a stack output, and a wildcard has no URL a client could use.
+ */
 export function hostName(key: string, value: unknown): string {
     const s = string(key, value);
-    const bare = s.startsWith("*.") ? s.slice(2) : s;
+    const bare = s;
     const labels = bare.split(".");
     const ok =
         s.length <= 253 &&
@@ -48,7 +51,7 @@ export function hostName(key: string, value: unknown): string {
         throw new ConfigError(
             key,
             value,
-            "a DNS host name such as 'echo.example.com' (lowercase, optionally starting with '*.'; not an IP address)",
+            "a DNS host name such as 'echo.example.com' (lowercase letters, digits, '-' and '.'; no wildcard, not an IP address)",
         );
     }
     return s;

@@ -45,3 +45,38 @@ describe("bad config", () => {
         });
     }
 });
+
+describe("bad ingress config", () => {
+    const ingressCases: { why: string; ingress: unknown; key: string; value: string; allowed: RegExp }[] = [
+        { why: "a path without a leading /", ingress: { path: "vericonf" }, key: "ingress.path", value: "vericonf", allowed: /starting with '\/'/ },
+        { why: "a regex path with pathType Prefix", ingress: { path: "/v(.*)" }, key: "ingress.path", value: "/v(.*)", allowed: /ImplementationSpecific/ },
+        { why: "an unknown pathType", ingress: { pathType: "prefix" }, key: "ingress.pathType", value: "prefix", allowed: /Prefix, Exact, ImplementationSpecific/ },
+        { why: "a host that is not a DNS name", ingress: { hosts: ["Echo_Example.com"] }, key: "ingress.hosts[0]", value: "Echo_Example.com", allowed: /DNS host name/ },
+        { why: "a host that is an IP address", ingress: { hosts: ["203.0.113.10"] }, key: "ingress.hosts[0]", value: "203.0.113.10", allowed: /not an IP address/ },
+        { why: "a host given twice with the same path", ingress: { hosts: ["a.example.com", "a.example.com"] }, key: "ingress.hosts[1]", value: "a.example.com", allowed: /each host and path once/ },
+        { why: "hosts that are not a list", ingress: { hosts: "a.example.com" }, key: "ingress.hosts", value: "a.example.com", allowed: /list of host names/ },
+        { why: "TLS without a secret", ingress: { hosts: ["a.example.com"], tls: [{ hosts: ["a.example.com"] }] }, key: "ingress.tls[0].secretName", value: "nothing", allowed: /TLS needs a secret/ },
+        { why: "TLS for a host that is not routed", ingress: { hosts: ["a.example.com"], tls: [{ hosts: ["b.example.com"], secretName: "t" }] }, key: "ingress.tls[0].hosts[0]", value: "b.example.com", allowed: /routed hosts \(a\.example\.com\)/ },
+        { why: "a chart version that is not a version", ingress: { controller: { chartVersion: "latest" } }, key: "ingress.controller.chartVersion", value: "latest", allowed: /exact chart version/ },
+        { why: "a chart version range", ingress: { controller: { chartVersion: "^4.15.0" } }, key: "ingress.controller.chartVersion", value: "^4.15.0", allowed: /no ranges/ },
+        { why: "an unknown controller service type", ingress: { controller: { serviceType: "hostPort" } }, key: "ingress.controller.serviceType", value: "hostPort", allowed: /LoadBalancer, NodePort, ClusterIP/ },
+        { why: "a controller node port out of range", ingress: { controller: { nodePorts: { http: 8081 } } }, key: "ingress.controller.nodePorts.http", value: "8081", allowed: /30000 to 32767/ },
+        { why: "an address with a scheme", ingress: { address: "http://localhost:8081" }, key: "ingress.address", value: "http://localhost:8081", allowed: /no scheme/ },
+        { why: "a snippet annotation", ingress: { annotations: { "nginx.ingress.kubernetes.io/configuration-snippet": "x" } }, key: "ingress.annotations.nginx.ingress.kubernetes.io/configuration-snippet", value: "x", allowed: /no snippet annotations/ },
+        { why: "a no-op ingress.kubernetes.io annotation", ingress: { annotations: { "ingress.kubernetes.io/ssl-redirect": "false" } }, key: "ingress.annotations.ingress.kubernetes.io/ssl-redirect", value: "false", allowed: /nginx\.ingress\.kubernetes\.io\/ prefix/ },
+        { why: "a typo in an ingress key", ingress: { hostnames: ["a.example.com"] }, key: "ingress.hostnames", value: "a.example.com", allowed: /className, path/ },
+        { why: "a class name that is not a name", ingress: { className: "Nginx!" }, key: "ingress.className", value: "Nginx!", allowed: /DNS-1123 subdomain/ },
+        { why: "a bad resource quantity", ingress: { controller: { resources: { requests: { cpu: "lots" } } } }, key: "ingress.controller.resources.requests.cpu", value: "lots", allowed: /quantity/ },
+        { why: "the controller in the app's namespace", ingress: { controller: { namespace: "echo" } }, key: "ingress.controller.namespace", value: "echo", allowed: /its own/ },
+    ];
+    for (const c of ingressCases) {
+        it(`rejects ${c.why}, naming the key, with nothing registered`, async () => {
+            const { error, registered } = await runProgramExpectingError({ exposures: "ingress", ingress: c.ingress });
+            assert.strictEqual(error.name, "ConfigError", error.stack);
+            assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
+            assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
+            assert.match(error.message, c.allowed);
+            assert.strictEqual(registered, 0);
+        });
+    }
+});

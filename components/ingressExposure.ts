@@ -1,0 +1,154 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as nginx from "@pulumi/kubernetes-ingress-nginx";
+import * as pulumi from "@pulumi/pulumi";
+import { IngressSettings } from "../stacks/ingress";
+import { authority, routeUrls } from "./routeUrls";
+import { firstAddress, pending } from "./urls";
+
+export interface IngressExposureArgs {
+    /** The echo app's namespace (the Ingress must live beside its backend Service). */
+    namespace: pulumi.Input<string>;
+    /** The echo ClusterIP Service: the backend of every path. */
+    service: { name: pulumi.Input<string>; port: number };
+    settings: IngressSettings;
+}
+
+/**
+ * The ingress-nginx controller (unless the stack uses one that already runs) and the Ingress that
+ * routes the configured hosts and paths to the echo Service, with the URL of each route.
+ */
+export class IngressExposure extends pulumi.ComponentResource {
+    public readonly controller?: nginx.IngressController;
+    public readonly ingress: k8s.networking.v1.Ingress;
+    /** Every host/path URL, in config order. */
+    public readonly urls: pulumi.Output<string[]>;
+
+    constructor(name: string, args: IngressExposureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("echo-exposure:index:IngressExposure", name, {}, opts);
+        const s = args.settings;
+        const c = s.controller;
+
+        if (c.install) {
+            this.controller = this.installController(name, s);
+        }
+
+        // ingress-nginx reads only annotations with its own prefix: the seed's
+        // `ingress.kubernetes.io/ssl-redirect` is a no-op there. The redirect only ever happens
+        // for TLS hosts, so the annotation is set only where TLS is on and the redirect is not wanted.
+        const annotations: Record<string, string> = { ...s.annotations };
+        if (s.tls.length > 0 && !s.sslRedirect) {
+            annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "false";
+        }
+
+        const backend = { service: { name: args.service.name, port: { number: args.service.port } } };
+        const hosts = [...new Set(s.routes.map((r) => r.host))];
+        this.ingress = new k8s.networking.v1.Ingress(
+            `${name}-ingress`,
+            {
+                metadata: {
+                    name: "veri-ingress",
+                    namespace: args.namespace,
+                    labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+                },
+                spec: {
+                    // ingress-nginx 1.x ignores an Ingress without a class (the seed's has none).
+                    ingressClassName: s.className,
+                    tls: s.tls.length > 0 ? s.tls.map((t) => ({ hosts: t.hosts, secretName: t.secretName })) : undefined,
+                    rules: hosts.map((host) => ({
+                        host,
+                        http: {
+                            paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })),
+                        },
+                    })),
+                },
+            },
+            // Without this the Ingress can be created before the controller's admission webhook
+            // answers, and fails: failed calling webhook "validate.nginx.ingress.kubernetes.io".
+            { parent: this, dependsOn: this.controller ? [this.controller] : [] },
+        );
+
+        const reachableStatus = !c.install || c.serviceType === "LoadBalancer";
+        const controllerService = `${c.releaseName}-controller`;
+        this.urls = pulumi.all([this.ingress.status, this.ingress.metadata.namespace]).apply(([status, ingressNamespace]) => {
+            const reported = firstAddress(status?.loadBalancer?.ingress);
+            // Precedence: ingress.address when set (the user knows how clients get in); else the
+            // address the controller publishes, unless that is a NodePort/ClusterIP Service's
+            // ClusterIP, which no client outside the cluster can reach.
+            const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
+            const how = reachableStatus
+                ? `kubectl get ingress veri-ingress -n ${ingressNamespace}; or set ingress.address`
+                : `kubectl get svc ${controllerService} -n ${c.namespace} for the node port, then set ingress.address to <node host>:<port> (e.g. localhost:8081 with the kind recipe)`;
+            return routeUrls(
+                s,
+                address,
+                pending(reachableStatus ? "the ingress controller has reported no address yet" : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`, how),
+            );
+        });
+
+        this.registerOutputs({ urls: this.urls });
+    }
+
+    private installController(name: string, s: IngressSettings): nginx.IngressController {
+        const c = s.controller;
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-controller-namespace`,
+            {
+                metadata: {
+                    name: c.namespace,
+                    // The controller needs NET_BIND_SERVICE (allowed by "restricted"), but its
+                    // admission-webhook jobs and hostPort (kind) do not meet "restricted":
+                    // enforce baseline (privileged with hostPort), warn on restricted.
+                    labels: {
+                        "pod-security.kubernetes.io/enforce": c.hostPort ? "privileged" : "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                    },
+                },
+            },
+            { parent: this },
+        );
+        const nodePorts = {
+            http: c.nodePorts.http !== undefined ? String(c.nodePorts.http) : undefined,
+            https: c.nodePorts.https !== undefined ? String(c.nodePorts.https) : undefined,
+        };
+        return new nginx.IngressController(
+            `${name}-controller`,
+            {
+                // A fixed name makes the controller Service `<releaseName>-controller`, predictable
+                // for kubectl, DNS and the URL hints.
+                fullnameOverride: c.releaseName,
+                controller: {
+                    ingressClassResource: {
+                        name: s.className,
+                        enabled: true,
+                        default: false,
+                        // Two controllers need distinct controller values; keep upstream's for "nginx".
+                        controllerValue: s.className === "nginx" ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
+                    },
+                    electionID: `${c.releaseName}-leader`,
+                    // The validating webhook rejects bad Ingresses before nginx loads them.
+                    admissionWebhooks: { enabled: true },
+                    // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
+                    allowSnippetAnnotations: false,
+                    replicaCount: c.replicas,
+                    minAvailable: c.replicas > 1 ? 1 : undefined,
+                    resources: c.resources,
+                    hostPort: { enabled: c.hostPort },
+                    service: {
+                        type: c.serviceType,
+                        nodePorts: c.serviceType === "ClusterIP" ? undefined : nodePorts,
+                        annotations: Object.keys(c.serviceAnnotations).length > 0 ? c.serviceAnnotations : undefined,
+                        loadBalancerSourceRanges: c.sourceRanges.length > 0 ? c.sourceRanges : undefined,
+                    },
+                },
+                helmOptions: {
+                    name: c.releaseName,
+                    namespace: ns.metadata.name,
+                    // Pinned: unpinned, the component installs the newest chart.
+                    version: c.chartVersion,
+                },
+            },
+            { parent: this, dependsOn: [ns] },
+        );
+    }
+}

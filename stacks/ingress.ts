@@ -1,0 +1,151 @@
+import { ConfigError } from "./errors";
+import { optional } from "./optional";
+import { parseRoutes, RouteSettings } from "./routes";
+import * as v from "./validate";
+
+export const CONTROLLER_SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
+export type ControllerServiceType = (typeof CONTROLLER_SERVICE_TYPES)[number];
+
+export interface ResourceSettings {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+export interface IngressControllerSettings {
+    /** Install ingress-nginx, or only declare Ingress rules for a controller already in the cluster. */
+    install: boolean;
+    namespace: string;
+    /** Helm release name and fullnameOverride: the controller Service is `<releaseName>-controller`. */
+    releaseName: string;
+    /** The ingress-nginx Helm chart version. Pinned: unpinned, the component installs the newest. */
+    chartVersion: string;
+    serviceType: ControllerServiceType;
+    /** Fixed node ports for a NodePort controller (kind/k3d port mappings point at them). */
+    nodePorts: { http?: number; https?: number };
+    /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
+    hostPort: boolean;
+    replicas: number;
+    resources: ResourceSettings;
+    /** Annotations for the controller's Service (cloud load-balancer options). */
+    serviceAnnotations: Record<string, string>;
+    /** loadBalancerSourceRanges of the controller's LoadBalancer Service. */
+    sourceRanges: string[];
+}
+
+export interface IngressSettings extends RouteSettings {
+    className: string;
+    /** host[:port] a client uses to reach the controller when it cannot report a reachable address. */
+    address?: string;
+    /** With TLS, ingress-nginx redirects http to https; false keeps plain http working too. */
+    sslRedirect: boolean;
+    annotations: Record<string, string>;
+    controller: IngressControllerSettings;
+}
+
+export const INGRESS_DEFAULTS = {
+    className: "nginx",
+    sslRedirect: true,
+    controller: {
+        install: true,
+        namespace: "ingress-nginx",
+        releaseName: "ingress-nginx",
+        // The project's final release. Charts before 4.11.5 / 4.12.1 are open to CVE-2025-1974
+        // (unauthenticated RCE through the admission webhook).
+        chartVersion: "4.15.1",
+        serviceType: "LoadBalancer" as ControllerServiceType,
+        hostPort: false,
+        replicas: 1,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    },
+};
+
+const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "sslRedirect", "annotations", "controller"];
+const CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "serviceType", "nodePorts", "hostPort", "replicas", "resources", "serviceAnnotations", "sourceRanges"];
+
+export function parseIngress(raw: unknown): IngressSettings {
+    const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
+    return {
+        ...parseRoutes("ingress", o),
+        className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
+        address: optional(o.address, (x) => hostAndPort("ingress.address", x)),
+        sslRedirect: optional(o.sslRedirect, (x) => v.boolean("ingress.sslRedirect", x)) ?? INGRESS_DEFAULTS.sslRedirect,
+        annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
+        controller: parseController(o.controller),
+    };
+}
+
+function parseController(raw: unknown): IngressControllerSettings {
+    const key = "ingress.controller";
+    const d = INGRESS_DEFAULTS.controller;
+    const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
+    const nodePorts = optional(o.nodePorts, (x) => v.object(`${key}.nodePorts`, x, ["http", "https"])) ?? {};
+    const sourceRanges = optional(o.sourceRanges, (x) => v.stringList(`${key}.sourceRanges`, x)) ?? [];
+    return {
+        install: optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? d.install,
+        namespace: optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? d.namespace,
+        releaseName: optional(o.releaseName, (x) => v.dnsLabel(`${key}.releaseName`, x)) ?? d.releaseName,
+        chartVersion: optional(o.chartVersion, (x) => chartVersion(`${key}.chartVersion`, x)) ?? d.chartVersion,
+        serviceType: optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, CONTROLLER_SERVICE_TYPES)) ?? d.serviceType,
+        nodePorts: {
+            http: optional(nodePorts.http, (x) => v.nodePort(`${key}.nodePorts.http`, x)),
+            https: optional(nodePorts.https, (x) => v.nodePort(`${key}.nodePorts.https`, x)),
+        },
+        hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
+        replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
+        resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, d.resources)) ?? d.resources,
+        serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
+        sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
+    };
+}
+
+/** `{ requests: { cpu, memory }, limits: { cpu, memory } }`, each value a Kubernetes quantity; unset ones keep the default. */
+export function parseResources(key: string, raw: unknown, defaults: ResourceSettings): ResourceSettings {
+    const o = v.object(key, raw, ["requests", "limits"]);
+    const part = (name: "requests" | "limits") => {
+        const p = optional(o[name], (x) => v.object(`${key}.${name}`, x, ["cpu", "memory"])) ?? {};
+        return {
+            cpu: optional(p.cpu, (x) => quantity(`${key}.${name}.cpu`, x)) ?? defaults[name].cpu,
+            memory: optional(p.memory, (x) => quantity(`${key}.${name}.memory`, x)) ?? defaults[name].memory,
+        };
+    };
+    return { requests: part("requests"), limits: part("limits") };
+}
+
+function quantity(key: string, raw: unknown): string {
+    const s = typeof raw === "number" ? String(raw) : raw;
+    if (typeof s !== "string" || !/^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.test(s)) {
+        throw new ConfigError(key, raw, "a Kubernetes quantity such as '100m', '0.5', '128Mi' or '1Gi'");
+    }
+    return s;
+}
+
+function chartVersion(key: string, raw: unknown): string {
+    const s = typeof raw === "number" ? String(raw) : raw;
+    if (typeof s !== "string" || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(s)) {
+        throw new ConfigError(key, raw, "an exact chart version such as '4.15.1' (no ranges, no 'latest')");
+    }
+    return s;
+}
+
+/** host or host:port, as a client types it (no scheme, no path). */
+export function hostAndPort(key: string, raw: unknown): string {
+    const s = v.string(key, raw);
+    const m = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:(\d{1,5}))?$/.exec(s);
+    if (!m || (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
+        throw new ConfigError(key, raw, "host or host:port as a client reaches it, such as 'localhost:8081' or '203.0.113.10' (no scheme, no path)");
+    }
+    return s;
+}
+
+function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
+    const annotations = v.stringMap(key, raw);
+    for (const name of Object.keys(annotations)) {
+        if (/^nginx\.ingress\.kubernetes\.io\/.*snippet$/.test(name)) {
+            throw new ConfigError(`${key}.${name}`, annotations[name], "no snippet annotations: the controller keeps allowSnippetAnnotations off (they allow arbitrary NGINX config, cf. CVE-2021-25742)");
+        }
+        if (name.startsWith("ingress.kubernetes.io/")) {
+            throw new ConfigError(`${key}.${name}`, annotations[name], `the nginx.ingress.kubernetes.io/ prefix: ingress-nginx ignores ingress.kubernetes.io/ annotations (try 'nginx.${name}')`);
+        }
+    }
+    return annotations;
+}

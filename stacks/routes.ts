@@ -1,0 +1,103 @@
+import { ConfigError } from "./errors";
+import { optional } from "./optional";
+import * as v from "./validate";
+
+/*
+ * The L7 routing of the echo app: which hosts and paths reach it, and which are served over TLS.
+ * It is parsed once and used by both the Ingress (ingress-nginx) and the HTTPRoute (Gateway API),
+ * so the two exposures route exactly the same traffic and a user can cut over by DNS.
+ */
+
+export const PATH_TYPES = ["Prefix", "Exact", "ImplementationSpecific"] as const;
+export type PathType = (typeof PATH_TYPES)[number];
+
+export interface Route {
+    /** Undefined: any host (the seed's rule has none). */
+    host?: string;
+    path: string;
+    pathType: PathType;
+}
+
+export interface TlsSettings {
+    hosts: string[];
+    secretName: string;
+}
+
+export interface RouteSettings {
+    routes: Route[];
+    tls: TlsSettings[];
+}
+
+export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathType };
+
+/**
+ * Reads `<key>.path`, `<key>.pathType`, `<key>.hosts` and `<key>.tls` from an already-read object.
+ * `hosts` entries are host names, or `{ host, path?, pathType? }` for a host with its own path.
+ */
+export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSettings {
+    const pathType = optional(obj.pathType, (x) => v.oneOf(`${key}.pathType`, x, PATH_TYPES)) ?? ROUTE_DEFAULTS.pathType;
+    const path = optional(obj.path, (x) => validPath(`${key}.path`, x, pathType)) ?? ROUTE_DEFAULTS.path;
+
+    const hostsRaw = optional(obj.hosts, (x) => {
+        if (!Array.isArray(x)) throw new ConfigError(`${key}.hosts`, x, "a list of host names, or of { host, path, pathType } objects");
+        return x;
+    });
+    const routes: Route[] =
+        hostsRaw === undefined || hostsRaw.length === 0
+            ? [{ path, pathType }]
+            : hostsRaw.map((entry, i) => {
+                  const k = `${key}.hosts[${i}]`;
+                  if (typeof entry === "string") return { host: v.hostName(k, entry), path, pathType };
+                  const o = v.object(k, entry, ["host", "path", "pathType"]);
+                  const pt = optional(o.pathType, (x) => v.oneOf(`${k}.pathType`, x, PATH_TYPES)) ?? pathType;
+                  return { host: v.hostName(`${k}.host`, o.host), path: optional(o.path, (x) => validPath(`${k}.path`, x, pt)) ?? path, pathType: pt };
+              });
+
+    const seen = new Set<string>();
+    routes.forEach((r, i) => {
+        const id = `${r.host ?? "*"}${r.path}`;
+        if (seen.has(id)) {
+            // The ingress-nginx admission webhook rejects a second Ingress path for the same host
+            // and path at deploy time; fail here instead, before anything is touched.
+            throw new ConfigError(`${key}.hosts[${i}]`, r.host ?? "", `each host and path once (host ${JSON.stringify(r.host)} with path ${JSON.stringify(r.path)} is listed twice)`);
+        }
+        seen.add(id);
+    });
+
+    const hostNames = routes.map((r) => r.host).filter((h): h is string => h !== undefined);
+    const tlsRaw = optional(obj.tls, (x) => {
+        if (!Array.isArray(x)) throw new ConfigError(`${key}.tls`, x, "a list of { hosts, secretName }");
+        return x;
+    }) ?? [];
+    const tls = tlsRaw.map((entry, i) => {
+        const k = `${key}.tls[${i}]`;
+        const o = v.object(k, entry, ["hosts", "secretName"]);
+        if (o.secretName === undefined) {
+            throw new ConfigError(`${k}.secretName`, undefined, "the name of a kubernetes.io/tls Secret holding the certificate for these hosts (TLS needs a secret)");
+        }
+        const secretName = v.dnsSubdomain(`${k}.secretName`, o.secretName);
+        const hosts = v.stringList(`${k}.hosts`, o.hosts ?? []);
+        if (hosts.length === 0) throw new ConfigError(`${k}.hosts`, o.hosts, "a non-empty list of the hosts this certificate serves");
+        hosts.forEach((h, j) => {
+            if (!hostNames.includes(h)) throw new ConfigError(`${k}.hosts[${j}]`, h, `one of the routed hosts (${hostNames.join(", ") || "none: set hosts first"})`);
+        });
+        return { hosts, secretName };
+    });
+    return { routes, tls };
+}
+
+/** True where the route's host is served over TLS, so its URL is https. */
+export function isTls(settings: RouteSettings, route: Route): boolean {
+    return route.host !== undefined && settings.tls.some((t) => t.hosts.includes(route.host!));
+}
+
+function validPath(key: string, raw: unknown, pathType: PathType): string {
+    const path = v.string(key, raw);
+    if (!path.startsWith("/")) throw new ConfigError(key, raw, "an absolute path starting with '/', such as '/vericonf'");
+    // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
+    // these characters in Prefix and Exact paths; regexes need ImplementationSpecific.
+    if (pathType !== "ImplementationSpecific" && !/^\/[A-Za-z0-9/._~-]*$/.test(path)) {
+        throw new ConfigError(key, raw, "a path of letters, digits and / . _ ~ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)");
+    }
+    return path;
+}

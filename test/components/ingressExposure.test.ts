@@ -1,0 +1,154 @@
+import * as assert from "assert";
+import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
+import { runProgram } from "../support/program";
+
+const CONTROLLER = "kubernetes-ingress-nginx:index:IngressController";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const SERVICE = "kubernetes:core/v1:Service";
+
+describe("Ingress exposure", () => {
+    describe("the controller", () => {
+        it("installs ingress-nginx as one remote component with a pinned, patched chart, in its own namespace", async () => {
+            const run = await runProgram({ exposures: "ingress" });
+            const controller = run.one(CONTROLLER).inputs;
+            assert.strictEqual(controller.helmOptions.version, "4.15.1");
+            assert.strictEqual(controller.helmOptions.namespace, "ingress-nginx");
+            assert.strictEqual(controller.helmOptions.name, "ingress-nginx");
+            assert.strictEqual(controller.fullnameOverride, "ingress-nginx", "controller Service is ingress-nginx-controller");
+            const ns = run.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name);
+            assert.deepStrictEqual(ns.sort(), ["echo", "ingress-nginx"]);
+            // Under mocks a remote component is one registration: none of its Helm children appear.
+            assert.strictEqual(run.ofType("kubernetes:apps/v1:Deployment").length, 1, "only the echo Deployment");
+        });
+
+        it("keeps the admission webhook on and snippet annotations off, and creates the IngressClass", async () => {
+            const controller = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.controller;
+            assert.strictEqual(controller.admissionWebhooks.enabled, true);
+            assert.strictEqual(controller.allowSnippetAnnotations, false);
+            assert.deepStrictEqual(controller.ingressClassResource, { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" });
+        });
+
+        it("takes the service type, fixed node ports, hostPort and chart version from config", async () => {
+            const run = await runProgram({
+                exposures: "ingress",
+                ingress: { className: "edge", controller: { serviceType: "NodePort", nodePorts: { http: 30081, https: 30443 }, hostPort: true, chartVersion: "4.12.1", namespace: "edge" } },
+            });
+            const controller = run.one(CONTROLLER).inputs;
+            assert.strictEqual(controller.controller.service.type, "NodePort");
+            assert.deepStrictEqual(controller.controller.service.nodePorts, { http: "30081", https: "30443" });
+            assert.deepStrictEqual(controller.controller.hostPort, { enabled: true });
+            assert.strictEqual(controller.helmOptions.version, "4.12.1");
+            assert.strictEqual(controller.controller.ingressClassResource.controllerValue, "k8s.io/ingress-edge", "a second controller needs its own controller value");
+            assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "edge");
+        });
+
+        it("uses a controller already in the cluster when install is false", async () => {
+            const run = await runProgram({ exposures: "ingress", ingress: { className: "public", controller: { install: false } } });
+            assert.strictEqual(run.ofType(CONTROLLER).length, 0);
+            assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "public");
+            assert.strictEqual(run.outputs.urls.ingress, `http://${MOCK_LB_IP}/vericonf`, "the address the existing controller publishes");
+        });
+    });
+
+    describe("the rule", () => {
+        it("routes the seed's /vericonf (Prefix) to the echo ClusterIP Service by its real name and port, with a class", async () => {
+            const run = await runProgram({ exposures: "ingress", serviceName: "hello", servicePort: "8080" });
+            const ingress = run.one(INGRESS).inputs;
+            const clusterIP = run.ofType(SERVICE).map((s) => s.state).find((s) => s.spec.type === "ClusterIP");
+            assert.ok(clusterIP, "ingress declares the ClusterIP Service even though clusterIP is not in exposures");
+            assert.strictEqual(ingress.spec.ingressClassName, "nginx");
+            assert.strictEqual(ingress.metadata.namespace, clusterIP.metadata.namespace);
+            assert.deepStrictEqual(ingress.spec.rules, [
+                { http: { paths: [{ path: "/vericonf", pathType: "Prefix", backend: { service: { name: clusterIP.metadata.name, port: { number: 8080 } } } }] } },
+            ]);
+            assert.strictEqual(ingress.metadata.annotations, undefined, "no no-op annotations");
+        });
+
+        it("depends on the controller, so the admission webhook answers before the Ingress is created", async () => {
+            const run = await runProgram({ exposures: "ingress" });
+            const ingress = run.registrations.find((r) => r.type === INGRESS)!;
+            assert.ok(ingress.dependencies.some((urn) => urn.endsWith(`${CONTROLLER}::echo-controller`)), JSON.stringify(ingress.dependencies));
+        });
+
+        it("routes each host, with its own path where given", async () => {
+            const run = await runProgram({ exposures: "ingress", ingress: { hosts: ["echo.example.com", { host: "api.example.com", path: "/echo", pathType: "Exact" }] } });
+            const rules = run.one(INGRESS).inputs.spec.rules;
+            assert.deepStrictEqual(
+                rules.map((r: any) => [r.host, r.http.paths.map((p: any) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`)]),
+                [
+                    ["echo.example.com", ["Prefix /vericonf -> veri-service:80"]],
+                    ["api.example.com", ["Exact /echo -> veri-service:80"]],
+                ],
+            );
+            assert.deepStrictEqual(run.outputs.ingressUrls, ["http://echo.example.com/vericonf", "http://api.example.com/echo"]);
+            assert.strictEqual(run.outputs.urls.ingress, "http://echo.example.com/vericonf");
+        });
+
+        it("terminates TLS per host with its secret, and the URL scheme follows", async () => {
+            const run = await runProgram({
+                exposures: "ingress",
+                ingress: { hosts: ["secure.example.com", "plain.example.com"], tls: [{ hosts: ["secure.example.com"], secretName: "secure-tls" }] },
+            });
+            const ingress = run.one(INGRESS).inputs;
+            assert.deepStrictEqual(ingress.spec.tls, [{ hosts: ["secure.example.com"], secretName: "secure-tls" }]);
+            assert.deepStrictEqual(run.outputs.ingressUrls, ["https://secure.example.com/vericonf", "http://plain.example.com/vericonf"]);
+            assert.strictEqual(ingress.metadata.annotations, undefined, "https redirect is ingress-nginx's default with TLS");
+        });
+
+        it("uses the ingress-nginx annotation prefix, and only where it applies", async () => {
+            const run = await runProgram({
+                exposures: "ingress",
+                ingress: { hosts: ["secure.example.com"], tls: [{ hosts: ["secure.example.com"], secretName: "secure-tls" }], sslRedirect: false },
+            });
+            assert.deepStrictEqual(run.one(INGRESS).inputs.metadata.annotations, { "nginx.ingress.kubernetes.io/ssl-redirect": "false" });
+            const noTls = await runProgram({ exposures: "ingress", ingress: { sslRedirect: false } });
+            assert.strictEqual(noTls.one(INGRESS).inputs.metadata.annotations, undefined, "without TLS there is no redirect to turn off");
+        });
+    });
+
+    describe("URLs", () => {
+        it("use the host where the rule has one", async () => {
+            const run = await runProgram({ exposures: "ingress", ingress: { hosts: ["echo.example.com"], address: "localhost:8081" } });
+            assert.strictEqual(run.outputs.urls.ingress, "http://echo.example.com/vericonf");
+        });
+
+        it("use the IP a LoadBalancer controller publishes", async () => {
+            const run = await runProgram({ exposures: "ingress" }, { loadBalancer: "ip" });
+            assert.strictEqual(run.outputs.urls.ingress, `http://${MOCK_LB_IP}/vericonf`);
+        });
+
+        it("use the hostname a LoadBalancer controller publishes (AWS)", async () => {
+            const run = await runProgram({ exposures: "ingress" }, { loadBalancer: "hostname" });
+            assert.strictEqual(run.outputs.urls.ingress, `http://${MOCK_LB_HOSTNAME}/vericonf`);
+        });
+
+        it("never use the ClusterIP a NodePort controller publishes; use ingress.address instead", async () => {
+            const run = await runProgram({ exposures: "ingress", ingress: { address: "localhost:8081", controller: { serviceType: "NodePort" } } });
+            const status = run.one(INGRESS).state.status.loadBalancer.ingress[0].ip;
+            assert.match(status, /^10\./, "the mock publishes the controller's ClusterIP, as ingress-nginx does");
+            assert.strictEqual(run.outputs.urls.ingress, "http://localhost:8081/vericonf");
+        });
+
+        it("say plainly how to find the address of a NodePort controller when none is configured", async () => {
+            const run = await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } });
+            const url: string = run.outputs.urls.ingress;
+            assert.match(url, /^pending: the NodePort controller publishes only its ClusterIP/);
+            assert.match(url, /kubectl get svc ingress-nginx-controller -n ingress-nginx/);
+            assert.match(url, /ingress\.address/);
+            assert.doesNotMatch(url, /10\.96\./);
+        });
+
+        it("say plainly when a LoadBalancer controller has no address yet", async () => {
+            const run = await runProgram({ exposures: "ingress" }, { loadBalancer: "none" });
+            assert.match(run.outputs.urls.ingress, /^pending: the ingress controller has reported no address yet .*kubectl get ingress veri-ingress -n echo/);
+        });
+
+        it("sit beside the other exposures' URLs", async () => {
+            const run = await runProgram({ exposures: "clusterIP,nodePort,ingress", ingress: { address: "localhost:8081" } });
+            assert.deepStrictEqual(Object.keys(run.outputs.urls).sort(), ["clusterIP", "ingress", "nodePort"]);
+            const noIngress = await runProgram({ exposures: "clusterIP" });
+            assert.strictEqual(noIngress.outputs.ingressUrls, undefined);
+            assert.strictEqual(noIngress.ofType(CONTROLLER).length + noIngress.ofType(INGRESS).length, 0);
+        });
+    });
+});
