@@ -8,6 +8,7 @@ import { inClusterCheck as checkCommand, portForward as forwardCommand } from ".
 import { EchoApp } from "./components/echoApp";
 import { IngressExposure } from "./components/ingressExposure";
 import { ServiceExposures } from "./components/serviceExposures";
+import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
 const settings = loadSettings();
@@ -17,6 +18,7 @@ const app = new EchoApp("echo", {
     namespace: settings.namespace,
     createNamespace: settings.createNamespace,
     ...settings.app,
+    networkAccess: networkAccess(settings),
 });
 
 const services = new ServiceExposures("echo", {

@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NetworkAccess } from "../stacks/networkAccess";
+import { ResourceSettings } from "../stacks/resources";
 
 export interface EchoAppArgs {
     namespace: string;
@@ -9,7 +11,13 @@ export interface EchoAppArgs {
     image: string;
     replicas: number;
     containerPort: number;
+    resources: ResourceSettings;
+    /** Who may reach the pods; undefined declares no NetworkPolicy. */
+    networkAccess?: NetworkAccess;
 }
+
+/** http-echo 1.0.0 is built on distroless `nonroot`: this is its user and group. */
+const NONROOT_ID = 65532;
 
 /** The labels every Service selects on: the seed's `app: http-echo`, and nothing else. */
 export const ECHO_SELECTOR = { app: "http-echo" } as const;
@@ -56,6 +64,7 @@ export class EchoApp extends pulumi.ComponentResource {
             "app.kubernetes.io/managed-by": "pulumi",
         };
 
+        const probe = { httpGet: { path: "/health", port: ECHO_PORT_NAME } };
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
@@ -63,15 +72,43 @@ export class EchoApp extends pulumi.ComponentResource {
                 spec: {
                     replicas: args.replicas,
                     selector: { matchLabels: { ...ECHO_SELECTOR } },
+                    // Surge first, never drop below the desired ready count during a rollout.
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                     template: {
                         metadata: { labels },
                         spec: {
+                            // http-echo never calls the Kubernetes API.
+                            automountServiceAccountToken: false,
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: NONROOT_ID,
+                                runAsGroup: NONROOT_ID,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            ...(args.replicas > 1 ? spreadAcrossNodes() : {}),
                             containers: [
                                 {
                                     name: "http-echo",
                                     image: args.image,
+                                    // Re-check the tag's digest on every pull (Checkov CKV_K8S_15, Polaris).
+                                    imagePullPolicy: "Always",
                                     args: [`-text=${args.text}`, `-listen=:${args.containerPort}`],
                                     ports: [{ name: ECHO_PORT_NAME, containerPort: args.containerPort, protocol: "TCP" }],
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        privileged: false,
+                                        readOnlyRootFilesystem: true,
+                                        runAsNonRoot: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                    // Readiness gates traffic quickly; liveness restarts only a pod
+                                    // that stays unhealthy, so a slow moment doesn't kill it.
+                                    readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+                                    livenessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
+                                    resources: {
+                                        requests: { ...args.resources.requests },
+                                        limits: { ...args.resources.limits },
+                                    },
                                 },
                             ],
                         },
@@ -81,6 +118,66 @@ export class EchoApp extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        if (args.replicas > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                {
+                    metadata: { name: "http-echo", namespace: this.namespace, labels },
+                    spec: {
+                        maxUnavailable: 1,
+                        selector: { matchLabels: { ...ECHO_SELECTOR } },
+                        // Pods that are not ready protect nothing: let drains evict them instead of
+                        // blocking on them (the default, IfHealthyBudget, can wedge a node drain).
+                        unhealthyPodEvictionPolicy: "AlwaysAllow",
+                    },
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.networkAccess) {
+            this.declareNetworkPolicy(name, args.networkAccess, args.containerPort, labels);
+        }
+
         this.registerOutputs({ namespace: this.namespace, deploymentName: this.deployment.metadata.name });
     }
+
+    private declareNetworkPolicy(name: string, access: NetworkAccess, containerPort: number, labels: Record<string, string>): void {
+        const ports = [{ port: containerPort, protocol: "TCP" }];
+        const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [];
+        if (access.sameNamespace) from.push({ podSelector: {} });
+        for (const ns of access.namespaces) {
+            // The kubernetes.io/metadata.name label is set by the API server on every namespace.
+            from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
+        }
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-network-policy`,
+            {
+                metadata: { name: "http-echo", namespace: this.namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: { ...ECHO_SELECTOR } },
+                    policyTypes: ["Ingress", "Egress"],
+                    // Anywhere: a rule without `from`. Otherwise only the listed peers. No rule at
+                    // all would deny every connection.
+                    ingress: access.anywhere ? [{ ports }] : from.length > 0 ? [{ from, ports }] : [],
+                    // http-echo answers requests and opens no connections: deny all egress.
+                    egress: [],
+                },
+            },
+            { parent: this },
+        );
+    }
+}
+
+/** Spread replicas across nodes where possible, without refusing to schedule on a one-node cluster. */
+function spreadAcrossNodes(): Partial<k8s.types.input.core.v1.PodSpec> {
+    const labelSelector = { matchLabels: { ...ECHO_SELECTOR } };
+    return {
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector }],
+        affinity: {
+            podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector } }],
+            },
+        },
+    };
 }

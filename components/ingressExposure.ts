@@ -131,7 +131,9 @@ export class IngressExposure extends pulumi.ComponentResource {
                     // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
                     allowSnippetAnnotations: false,
                     replicaCount: c.replicas,
+                    // The chart renders a PodDisruptionBudget only when replicaCount > 1.
                     minAvailable: c.replicas > 1 ? 1 : undefined,
+                    topologySpreadConstraints: c.replicas > 1 ? [spreadControllerPods(c.releaseName)] : undefined,
                     resources: c.resources,
                     hostPort: { enabled: c.hostPort },
                     service: {
@@ -151,4 +153,20 @@ export class IngressExposure extends pulumi.ComponentResource {
             { parent: this, dependsOn: [ns] },
         );
     }
+}
+
+/** Spread controller replicas across nodes (the chart's pod labels), so one node loss keeps one serving. */
+function spreadControllerPods(releaseName: string): k8s.types.input.core.v1.TopologySpreadConstraint {
+    return {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: {
+            matchLabels: {
+                "app.kubernetes.io/name": "ingress-nginx",
+                "app.kubernetes.io/instance": releaseName,
+                "app.kubernetes.io/component": "controller",
+            },
+        },
+    };
 }

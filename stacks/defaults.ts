@@ -16,4 +16,8 @@ export const DEFAULTS = {
     containerPort: 5678,
     nodeAddress: "localhost",
     localPort: 8080,
+    // A NetworkPolicy admitting traffic to the echo pods only where a chosen exposure needs it.
+    networkPolicy: true,
+    // http-echo is a tiny Go server: these leave headroom while keeping the pod's footprint small.
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
 } as const;

@@ -1,15 +1,11 @@
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
+import { parseResources, ResourceSettings } from "./resources";
 import { parseRoutes, RouteSettings } from "./routes";
 import * as v from "./validate";
 
 export const CONTROLLER_SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
 export type ControllerServiceType = (typeof CONTROLLER_SERVICE_TYPES)[number];
-
-export interface ResourceSettings {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-}
 
 export interface IngressControllerSettings {
     /** Install ingress-nginx, or only declare Ingress rules for a controller already in the cluster. */
@@ -96,27 +92,6 @@ function parseController(raw: unknown): IngressControllerSettings {
         serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
     };
-}
-
-/** `{ requests: { cpu, memory }, limits: { cpu, memory } }`, each value a Kubernetes quantity; unset ones keep the default. */
-export function parseResources(key: string, raw: unknown, defaults: ResourceSettings): ResourceSettings {
-    const o = v.object(key, raw, ["requests", "limits"]);
-    const part = (name: "requests" | "limits") => {
-        const p = optional(o[name], (x) => v.object(`${key}.${name}`, x, ["cpu", "memory"])) ?? {};
-        return {
-            cpu: optional(p.cpu, (x) => quantity(`${key}.${name}.cpu`, x)) ?? defaults[name].cpu,
-            memory: optional(p.memory, (x) => quantity(`${key}.${name}.memory`, x)) ?? defaults[name].memory,
-        };
-    };
-    return { requests: part("requests"), limits: part("limits") };
-}
-
-function quantity(key: string, raw: unknown): string {
-    const s = typeof raw === "number" ? String(raw) : raw;
-    if (typeof s !== "string" || !/^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/.test(s)) {
-        throw new ConfigError(key, raw, "a Kubernetes quantity such as '100m', '0.5', '128Mi' or '1Gi'");
-    }
-    return s;
 }
 
 function chartVersion(key: string, raw: unknown): string {

@@ -4,6 +4,7 @@ import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { IngressSettings, parseIngress } from "./ingress";
 import { readRaw } from "./read";
+import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
 
 /** Every way this program can expose the echo app. */
@@ -32,7 +33,9 @@ export interface Settings {
         image: string;
         replicas: number;
         containerPort: number;
+        resources: ResourceSettings;
     };
+    networkPolicy: boolean;
     service: {
         name: string;
         port: number;
@@ -74,7 +77,9 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             image: pinnedImage("image", get("image") ?? DEFAULTS.image),
             replicas: v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas"),
             containerPort: v.port("containerPort", get("containerPort") ?? DEFAULTS.containerPort),
+            resources: optional(get("resources"), (x) => parseResources("resources", x, DEFAULTS.resources)) ?? DEFAULTS.resources,
         },
+        networkPolicy: v.boolean("networkPolicy", get("networkPolicy") ?? DEFAULTS.networkPolicy),
         service,
         nodePort: {
             port: optional(get("nodePort"), (x) => v.nodePort("nodePort", x)),

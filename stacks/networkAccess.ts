@@ -1,0 +1,29 @@
+import { Settings } from "./settings";
+
+/**
+ * Who may open connections to the echo pods, derived from the chosen exposures:
+ * - ClusterIP (declared for clusterIP, and as the backend of ingress and gateway): pods in the
+ *   echo namespace, which is also where the in-cluster check runs;
+ * - ingress: the ingress controller's namespace (its pods proxy to the echo pods directly);
+ * - nodePort and loadBalancer: anywhere. kube-proxy forwards node and load-balancer traffic with
+ *   the client's or a node's source address (externalTrafficPolicy Cluster SNATs to a node IP),
+ *   so no narrower peer would keep these exposures working. That is the trade-off: a NetworkPolicy
+ *   cannot restrict who reaches a NodePort/LoadBalancer; use loadBalancer.sourceRanges for that.
+ */
+export interface NetworkAccess {
+    sameNamespace: boolean;
+    namespaces: string[];
+    anywhere: boolean;
+}
+
+export function networkAccess(settings: Settings): NetworkAccess | undefined {
+    if (!settings.networkPolicy) return undefined;
+    const on = new Set(settings.exposures);
+    const namespaces: string[] = [];
+    if (on.has("ingress")) namespaces.push(settings.ingress.controller.namespace);
+    return {
+        sameNamespace: on.has("clusterIP") || on.has("ingress"),
+        namespaces,
+        anywhere: on.has("nodePort") || on.has("loadBalancer"),
+    };
+}

@@ -1,0 +1,202 @@
+import * as assert from "assert";
+import { KubeObject, runProgram } from "../support/program";
+import { shippedStacks, stackConfig } from "../support/stacks";
+
+/*
+ * The "secure and reliable by default" rules, checked on what every shipped stack declares (and on
+ * a few configs that switch rules on and off). A broken rule fails with its name and the resource.
+ */
+
+interface Declared {
+    stack: string;
+    config: Record<string, any>;
+    objects: KubeObject[];
+    controllers: any[];
+}
+
+interface Rule {
+    name: string;
+    check(d: Declared): string[]; // the problems found, each naming its resource
+}
+
+const kindOf = (d: Declared, kind: string) => d.objects.filter((o) => o.kind === kind);
+const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+const problems = (items: [boolean, string][]) => items.filter(([ok]) => !ok).map(([, what]) => what);
+
+const echoPods = (d: Declared) => kindOf(d, "Deployment").filter((o) => o.spec.selector.matchLabels.app === "http-echo");
+
+const rules: Rule[] = [
+    {
+        name: "restricted pod security",
+        check: (d) =>
+            echoPods(d).flatMap((dep) => {
+                const pod = dep.spec.template.spec;
+                const podSc = pod.securityContext ?? {};
+                return [
+                    [podSc.runAsNonRoot === true && podSc.runAsUser > 0 && podSc.runAsGroup > 0, `${id(dep)}: runs as a non-root UID/GID`],
+                    [podSc.seccompProfile?.type === "RuntimeDefault", `${id(dep)}: seccompProfile RuntimeDefault`],
+                    [pod.automountServiceAccountToken === false, `${id(dep)}: automountServiceAccountToken false`],
+                    ...pod.containers.flatMap((c: any): [boolean, string][] => [
+                        [c.securityContext?.allowPrivilegeEscalation === false, `${id(dep)} ${c.name}: allowPrivilegeEscalation false`],
+                        [JSON.stringify(c.securityContext?.capabilities?.drop) === '["ALL"]', `${id(dep)} ${c.name}: drops ALL capabilities`],
+                        [c.securityContext?.readOnlyRootFilesystem === true, `${id(dep)} ${c.name}: read-only root filesystem`],
+                    ]),
+                ] as [boolean, string][];
+            }).flatMap((p) => problems([p])),
+    },
+    {
+        name: "probes on /health through the named port, readiness and liveness different",
+        check: (d) =>
+            echoPods(d).flatMap((dep) =>
+                dep.spec.template.spec.containers.flatMap((c: any) => {
+                    const named = c.ports.map((p: any) => p.name);
+                    return problems([
+                        [c.readinessProbe?.httpGet?.path === "/health" && named.includes(c.readinessProbe.httpGet.port), `${id(dep)} ${c.name}: readiness GET /health on a named port`],
+                        [c.livenessProbe?.httpGet?.path === "/health" && named.includes(c.livenessProbe.httpGet.port), `${id(dep)} ${c.name}: liveness GET /health on a named port`],
+                        [JSON.stringify(c.readinessProbe) !== JSON.stringify(c.livenessProbe), `${id(dep)} ${c.name}: readiness and liveness differ`],
+                    ]);
+                }),
+            ),
+    },
+    {
+        name: "CPU and memory requests and limits",
+        check: (d) =>
+            echoPods(d).flatMap((dep) =>
+                dep.spec.template.spec.containers.flatMap((c: any) =>
+                    problems(["requests", "limits"].flatMap((k) => ["cpu", "memory"].map((r): [boolean, string] => [Boolean(c.resources?.[k]?.[r]), `${id(dep)} ${c.name}: ${k}.${r}`]))),
+                ),
+            ),
+    },
+    {
+        name: "pinned image",
+        check: (d) =>
+            echoPods(d).flatMap((dep) =>
+                dep.spec.template.spec.containers.flatMap((c: any) => problems([[/(:[\w][\w.-]*$|@sha256:)/.test(c.image) && !c.image.endsWith(":latest"), `${id(dep)} ${c.name}: image ${c.image} pinned`]])),
+            ),
+    },
+    {
+        name: "rollouts never drop below the desired ready count",
+        check: (d) => echoPods(d).flatMap((dep) => problems([[dep.spec.strategy?.type === "RollingUpdate" && dep.spec.strategy.rollingUpdate?.maxUnavailable === 0, `${id(dep)}: RollingUpdate with maxUnavailable 0`]])),
+    },
+    {
+        name: "PodDisruptionBudget and topology spread when replicas > 1",
+        check: (d) =>
+            echoPods(d)
+                .filter((dep) => dep.spec.replicas > 1)
+                .flatMap((dep) => {
+                    const labels = dep.spec.template.metadata.labels;
+                    const pdb = kindOf(d, "PodDisruptionBudget").find(
+                        (p) => p.metadata.namespace === dep.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v),
+                    );
+                    return problems([
+                        [pdb !== undefined, `${id(dep)}: a PodDisruptionBudget selects its pods`],
+                        [pdb?.spec?.unhealthyPodEvictionPolicy !== undefined, `${id(dep)}: the PDB sets unhealthyPodEvictionPolicy`],
+                        [dep.spec.template.spec.topologySpreadConstraints?.some((t: any) => t.topologyKey === "kubernetes.io/hostname") === true, `${id(dep)}: spreads pods across nodes`],
+                    ]);
+                }),
+    },
+    {
+        name: "NetworkPolicy admits only what the chosen exposures need",
+        check: (d) => {
+            if (d.config.networkPolicy === false || d.config.networkPolicy === "false") return [];
+            const exposures: string[] = Array.isArray(d.config.exposures) ? d.config.exposures : String(d.config.exposures ?? "clusterIP").split(",");
+            const policies = kindOf(d, "NetworkPolicy").filter((p) => p.spec.podSelector.matchLabels?.app === "http-echo");
+            if (policies.length !== 1) return [`expected one NetworkPolicy selecting the echo pods, found ${policies.length}`];
+            const np = policies[0];
+            const rulesIn: any[] = np.spec.ingress;
+            const anywhere = rulesIn.some((r) => r.from === undefined);
+            const peers = rulesIn.flatMap((r) => r.from ?? []);
+            const fromNs = (ns: string) => peers.some((p) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === ns);
+            const sameNs = peers.some((p) => p.podSelector && !p.namespaceSelector);
+            const needsAnywhere = exposures.includes("nodePort") || exposures.includes("loadBalancer");
+            const controllerNs = d.config.ingress?.controller?.namespace ?? "ingress-nginx";
+            return problems([
+                [anywhere === needsAnywhere, `${id(np)}: admits anywhere exactly when nodePort/loadBalancer is chosen`],
+                [!exposures.includes("ingress") || anywhere || fromNs(controllerNs), `${id(np)}: admits the ingress controller's namespace ${controllerNs}`],
+                [!(exposures.includes("clusterIP") || exposures.includes("ingress")) || anywhere || sameNs, `${id(np)}: admits the echo namespace`],
+                [np.spec.policyTypes.includes("Ingress"), `${id(np)}: policyTypes includes Ingress`],
+            ]);
+        },
+    },
+    {
+        name: "ingress controller: webhook on, snippets off, pinned patched chart, resource requests, HA with replicas",
+        check: (d) =>
+            d.controllers.flatMap((c) => {
+                const [major, minor, patch] = String(c.helmOptions?.version ?? "0.0.0").split(".").map(Number);
+                const patched = major > 4 || (major === 4 && (minor > 12 || (minor === 12 && patch >= 1) || (minor === 11 && patch >= 5)));
+                const replicas = c.controller.replicaCount ?? 1;
+                return problems([
+                    [c.controller.admissionWebhooks?.enabled === true, "IngressController: admission webhook on"],
+                    [c.controller.allowSnippetAnnotations === false, "IngressController: snippet annotations off"],
+                    [patched, `IngressController: chart ${c.helmOptions?.version} pinned and patched for CVE-2025-1974`],
+                    [Boolean(c.controller.resources?.requests?.cpu && c.controller.resources?.requests?.memory), "IngressController: resource requests"],
+                    [replicas === 1 || c.controller.minAvailable >= 1, "IngressController: a PDB (minAvailable) with several replicas"],
+                ]);
+            }),
+    },
+    {
+        name: "LoadBalancers in production admit only their source ranges",
+        check: (d) =>
+            d.stack !== "prod"
+                ? []
+                : problems([
+                      ...kindOf(d, "Service")
+                          .filter((s) => s.spec.type === "LoadBalancer")
+                          .map((s): [boolean, string] => [s.spec.loadBalancerSourceRanges?.length > 0, `${id(s)}: loadBalancerSourceRanges`]),
+                      ...d.controllers.map((c): [boolean, string] => [
+                          c.controller.service.type !== "LoadBalancer" || c.controller.service.loadBalancerSourceRanges?.length > 0,
+                          "IngressController: service.loadBalancerSourceRanges",
+                      ]),
+                      ...d.controllers.map((c): [boolean, string] => [c.controller.replicaCount > 1, "IngressController: more than one replica in production"]),
+                  ]),
+    },
+];
+
+describe("secure and reliable by default", () => {
+    const configs: Record<string, Record<string, unknown>> = {
+        "three replicas, every exposure": { replicas: "3", exposures: "clusterIP,nodePort,loadBalancer,ingress" },
+        "ingress only": { exposures: "ingress" },
+    };
+    for (const stack of shippedStacks()) configs[stack] = stackConfig(stack);
+
+    for (const [name, config] of Object.entries(configs)) {
+        describe(name, () => {
+            let declared: Declared;
+            before(async () => {
+                const run = await runProgram(config, {}, name);
+                declared = { stack: name, config, objects: run.objects, controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs) };
+            });
+            for (const rule of rules) {
+                it(rule.name, () => {
+                    const found = rule.check(declared);
+                    assert.deepStrictEqual(found, [], `rule "${rule.name}" broken:\n  ${found.join("\n  ")}`);
+                });
+            }
+        });
+    }
+
+    it("the rules catch a broken declaration (so they can fail)", () => {
+        const broken: Declared = {
+            stack: "prod",
+            config: { exposures: ["ingress"] },
+            objects: [
+                {
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata: { name: "http-echo", namespace: "echo" },
+                    spec: { replicas: 2, selector: { matchLabels: { app: "http-echo" } }, template: { metadata: { labels: { app: "http-echo" } }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } } },
+                },
+                { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
+            ],
+            controllers: [{ helmOptions: { version: "4.12.0" }, controller: { admissionWebhooks: { enabled: false }, service: { type: "LoadBalancer" } } }],
+        };
+        for (const rule of rules) {
+            assert.notDeepStrictEqual(rule.check(broken), [], `rule "${rule.name}" found nothing wrong in a broken declaration`);
+        }
+    });
+
+    it("the NetworkPolicy is left out when networkPolicy is false", async () => {
+        const run = await runProgram({ networkPolicy: "false" });
+        assert.strictEqual(run.objects.filter((o) => o.kind === "NetworkPolicy").length, 0);
+    });
+});
