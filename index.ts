@@ -4,6 +4,8 @@
  * components/ declare the resources, and the exports below are the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { inClusterCheck as checkCommand, portForward as forwardCommand } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { IngressExposure } from "./components/ingressExposure";
@@ -52,3 +54,5 @@ export const ingressUrls = ingress?.urls;
 export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
 /** The seed's in-cluster busybox check, ready to paste. */
 export const inClusterCheck = checkCommand(app.namespace, services.primary.metadata.name, settings.service.port);
+/** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
+export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

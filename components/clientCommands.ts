@@ -10,7 +10,12 @@ export interface PortForward {
     url: string;
 }
 
-export function portForward(namespace: pulumi.Input<string>, service: pulumi.Input<string>, localPort: number, servicePort: number): pulumi.Output<PortForward> {
+export function portForward(
+    namespace: pulumi.Input<string>,
+    service: pulumi.Input<string>,
+    localPort: number,
+    servicePort: number,
+): pulumi.Output<PortForward> {
     return pulumi.all([namespace, service]).apply(([ns, svc]) => ({
         command: `kubectl port-forward -n ${ns} svc/${svc} ${localPort}:${servicePort}`,
         url: `http://localhost:${localPort}`,

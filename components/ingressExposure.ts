@@ -82,7 +82,12 @@ export class IngressExposure extends pulumi.ComponentResource {
             return routeUrls(
                 s,
                 address,
-                pending(reachableStatus ? "the ingress controller has reported no address yet" : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`, how),
+                pending(
+                    reachableStatus
+                        ? "the ingress controller has reported no address yet"
+                        : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`,
+                    how,
+                ),
             );
         });
 

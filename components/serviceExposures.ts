@@ -78,14 +78,10 @@ export class ServiceExposures extends pulumi.ComponentResource {
             const svc = service("nodeport", `${args.serviceName}-nodeport`, { type: "NodePort", ports: [port(args.nodePort.port)] });
             this.nodePort = svc;
             // The API server allocates the node port when none is fixed: read it from the Service's state.
-            urls.nodePort = pulumi
-                .all([svc.spec.ports, svc.metadata.name, svc.metadata.namespace])
-                .apply(([ports, n, ns]) => {
-                    const allocated = ports?.[0]?.nodePort;
-                    return allocated
-                        ? httpUrl("http", address, allocated)
-                        : pending("the node port is not allocated yet", `kubectl get svc ${n} -n ${ns}`);
-                });
+            urls.nodePort = pulumi.all([svc.spec.ports, svc.metadata.name, svc.metadata.namespace]).apply(([ports, n, ns]) => {
+                const allocated = ports?.[0]?.nodePort;
+                return allocated ? httpUrl("http", address, allocated) : pending("the node port is not allocated yet", `kubectl get svc ${n} -n ${ns}`);
+            });
         }
 
         if (args.loadBalancer) {
@@ -102,18 +98,16 @@ export class ServiceExposures extends pulumi.ComponentResource {
                 Object.keys(annotations).length > 0 ? annotations : undefined,
             );
             this.loadBalancer = svc;
-            urls.loadBalancer = pulumi
-                .all([svc.status, svc.metadata.name, svc.metadata.namespace])
-                .apply(([status, n, ns]) => {
-                    const address = firstAddress(status?.loadBalancer?.ingress);
-                    return address
-                        ? httpUrl("http", address, args.servicePort)
-                        : pending(
-                              "the load balancer has reported no address yet" +
-                                  (lb.skipAwait ? " (loadBalancer.skipAwait is on, so Pulumi did not wait for one)" : ""),
-                              `kubectl get svc ${n} -n ${ns}`,
-                          );
-                });
+            urls.loadBalancer = pulumi.all([svc.status, svc.metadata.name, svc.metadata.namespace]).apply(([status, n, ns]) => {
+                const address = firstAddress(status?.loadBalancer?.ingress);
+                return address
+                    ? httpUrl("http", address, args.servicePort)
+                    : pending(
+                          "the load balancer has reported no address yet" +
+                              (lb.skipAwait ? " (loadBalancer.skipAwait is on, so Pulumi did not wait for one)" : ""),
+                          `kubectl get svc ${n} -n ${ns}`,
+                      );
+            });
         }
 
         const primary = this.clusterIP ?? this.nodePort ?? this.loadBalancer;

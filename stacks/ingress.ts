@@ -56,7 +56,19 @@ export const INGRESS_DEFAULTS = {
 };
 
 const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "sslRedirect", "annotations", "controller"];
-const CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "serviceType", "nodePorts", "hostPort", "replicas", "resources", "serviceAnnotations", "sourceRanges"];
+const CONTROLLER_KEYS = [
+    "install",
+    "namespace",
+    "releaseName",
+    "chartVersion",
+    "serviceType",
+    "nodePorts",
+    "hostPort",
+    "replicas",
+    "resources",
+    "serviceAnnotations",
+    "sourceRanges",
+];
 
 export function parseIngress(raw: unknown): IngressSettings {
     const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
@@ -116,10 +128,18 @@ function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
     const annotations = v.stringMap(key, raw);
     for (const name of Object.keys(annotations)) {
         if (/^nginx\.ingress\.kubernetes\.io\/.*snippet$/.test(name)) {
-            throw new ConfigError(`${key}.${name}`, annotations[name], "no snippet annotations: the controller keeps allowSnippetAnnotations off (they allow arbitrary NGINX config, cf. CVE-2021-25742)");
+            throw new ConfigError(
+                `${key}.${name}`,
+                annotations[name],
+                "no snippet annotations: the controller keeps allowSnippetAnnotations off (they allow arbitrary NGINX config, cf. CVE-2021-25742)",
+            );
         }
         if (name.startsWith("ingress.kubernetes.io/")) {
-            throw new ConfigError(`${key}.${name}`, annotations[name], `the nginx.ingress.kubernetes.io/ prefix: ingress-nginx ignores ingress.kubernetes.io/ annotations (try 'nginx.${name}')`);
+            throw new ConfigError(
+                `${key}.${name}`,
+                annotations[name],
+                `the nginx.ingress.kubernetes.io/ prefix: ingress-nginx ignores ingress.kubernetes.io/ annotations (try 'nginx.${name}')`,
+            );
         }
     }
     return annotations;

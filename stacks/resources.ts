@@ -42,4 +42,3 @@ function quantity(key: string, raw: unknown): string {
     }
     return s;
 }
-

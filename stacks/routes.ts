@@ -59,27 +59,37 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
         if (seen.has(id)) {
             // The ingress-nginx admission webhook rejects a second Ingress path for the same host
             // and path at deploy time; fail here instead, before anything is touched.
-            throw new ConfigError(`${key}.hosts[${i}]`, r.host ?? "", `each host and path once (host ${JSON.stringify(r.host)} with path ${JSON.stringify(r.path)} is listed twice)`);
+            throw new ConfigError(
+                `${key}.hosts[${i}]`,
+                r.host ?? "",
+                `each host and path once (host ${JSON.stringify(r.host)} with path ${JSON.stringify(r.path)} is listed twice)`,
+            );
         }
         seen.add(id);
     });
 
     const hostNames = routes.map((r) => r.host).filter((h): h is string => h !== undefined);
-    const tlsRaw = optional(obj.tls, (x) => {
-        if (!Array.isArray(x)) throw new ConfigError(`${key}.tls`, x, "a list of { hosts, secretName }");
-        return x;
-    }) ?? [];
+    const tlsRaw =
+        optional(obj.tls, (x) => {
+            if (!Array.isArray(x)) throw new ConfigError(`${key}.tls`, x, "a list of { hosts, secretName }");
+            return x;
+        }) ?? [];
     const tls = tlsRaw.map((entry, i) => {
         const k = `${key}.tls[${i}]`;
         const o = v.object(k, entry, ["hosts", "secretName"]);
         if (o.secretName === undefined) {
-            throw new ConfigError(`${k}.secretName`, undefined, "the name of a kubernetes.io/tls Secret holding the certificate for these hosts (TLS needs a secret)");
+            throw new ConfigError(
+                `${k}.secretName`,
+                undefined,
+                "the name of a kubernetes.io/tls Secret holding the certificate for these hosts (TLS needs a secret)",
+            );
         }
         const secretName = v.dnsSubdomain(`${k}.secretName`, o.secretName);
         const hosts = v.stringList(`${k}.hosts`, o.hosts ?? []);
         if (hosts.length === 0) throw new ConfigError(`${k}.hosts`, o.hosts, "a non-empty list of the hosts this certificate serves");
         hosts.forEach((h, j) => {
-            if (!hostNames.includes(h)) throw new ConfigError(`${k}.hosts[${j}]`, h, `one of the routed hosts (${hostNames.join(", ") || "none: set hosts first"})`);
+            if (!hostNames.includes(h))
+                throw new ConfigError(`${k}.hosts[${j}]`, h, `one of the routed hosts (${hostNames.join(", ") || "none: set hosts first"})`);
         });
         return { hosts, secretName };
     });

@@ -126,4 +126,3 @@ function pinnedImage(key: string, raw: unknown): string {
     }
     return image;
 }
-

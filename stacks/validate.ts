@@ -12,11 +12,7 @@ const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export function dnsLabel(key: string, value: unknown): string {
     const s = string(key, value);
     if (s.length > 63 || !RFC1123_LABEL.test(s)) {
-        throw new ConfigError(
-            key,
-            value,
-            "a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
-        );
+        throw new ConfigError(key, value, "a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
     }
     return s;
 }
@@ -42,11 +38,7 @@ export function hostName(key: string, value: unknown): string {
     const s = string(key, value);
     const bare = s;
     const labels = bare.split(".");
-    const ok =
-        s.length <= 253 &&
-        labels.length >= 1 &&
-        labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) &&
-        !/^[0-9.]+$/.test(bare); // Ingress and HTTPRoute hosts may not be IP addresses
+    const ok = s.length <= 253 && labels.length >= 1 && labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) && !/^[0-9.]+$/.test(bare); // Ingress and HTTPRoute hosts may not be IP addresses
     if (!ok) {
         throw new ConfigError(
             key,

@@ -31,14 +31,27 @@ describe("Ingress exposure", () => {
         it("takes the service type, fixed node ports, hostPort and chart version from config", async () => {
             const run = await runProgram({
                 exposures: "ingress",
-                ingress: { className: "edge", controller: { serviceType: "NodePort", nodePorts: { http: 30081, https: 30443 }, hostPort: true, chartVersion: "4.12.1", namespace: "edge" } },
+                ingress: {
+                    className: "edge",
+                    controller: {
+                        serviceType: "NodePort",
+                        nodePorts: { http: 30081, https: 30443 },
+                        hostPort: true,
+                        chartVersion: "4.12.1",
+                        namespace: "edge",
+                    },
+                },
             });
             const controller = run.one(CONTROLLER).inputs;
             assert.strictEqual(controller.controller.service.type, "NodePort");
             assert.deepStrictEqual(controller.controller.service.nodePorts, { http: "30081", https: "30443" });
             assert.deepStrictEqual(controller.controller.hostPort, { enabled: true });
             assert.strictEqual(controller.helmOptions.version, "4.12.1");
-            assert.strictEqual(controller.controller.ingressClassResource.controllerValue, "k8s.io/ingress-edge", "a second controller needs its own controller value");
+            assert.strictEqual(
+                controller.controller.ingressClassResource.controllerValue,
+                "k8s.io/ingress-edge",
+                "a second controller needs its own controller value",
+            );
             assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "edge");
         });
 
@@ -54,12 +67,19 @@ describe("Ingress exposure", () => {
         it("routes the seed's /vericonf (Prefix) to the echo ClusterIP Service by its real name and port, with a class", async () => {
             const run = await runProgram({ exposures: "ingress", serviceName: "hello", servicePort: "8080" });
             const ingress = run.one(INGRESS).inputs;
-            const clusterIP = run.ofType(SERVICE).map((s) => s.state).find((s) => s.spec.type === "ClusterIP");
+            const clusterIP = run
+                .ofType(SERVICE)
+                .map((s) => s.state)
+                .find((s) => s.spec.type === "ClusterIP");
             assert.ok(clusterIP, "ingress declares the ClusterIP Service even though clusterIP is not in exposures");
             assert.strictEqual(ingress.spec.ingressClassName, "nginx");
             assert.strictEqual(ingress.metadata.namespace, clusterIP.metadata.namespace);
             assert.deepStrictEqual(ingress.spec.rules, [
-                { http: { paths: [{ path: "/vericonf", pathType: "Prefix", backend: { service: { name: clusterIP.metadata.name, port: { number: 8080 } } } }] } },
+                {
+                    http: {
+                        paths: [{ path: "/vericonf", pathType: "Prefix", backend: { service: { name: clusterIP.metadata.name, port: { number: 8080 } } } }],
+                    },
+                },
             ]);
             assert.strictEqual(ingress.metadata.annotations, undefined, "no no-op annotations");
         });
@@ -67,14 +87,23 @@ describe("Ingress exposure", () => {
         it("depends on the controller, so the admission webhook answers before the Ingress is created", async () => {
             const run = await runProgram({ exposures: "ingress" });
             const ingress = run.registrations.find((r) => r.type === INGRESS)!;
-            assert.ok(ingress.dependencies.some((urn) => urn.endsWith(`${CONTROLLER}::echo-controller`)), JSON.stringify(ingress.dependencies));
+            assert.ok(
+                ingress.dependencies.some((urn) => urn.endsWith(`${CONTROLLER}::echo-controller`)),
+                JSON.stringify(ingress.dependencies),
+            );
         });
 
         it("routes each host, with its own path where given", async () => {
-            const run = await runProgram({ exposures: "ingress", ingress: { hosts: ["echo.example.com", { host: "api.example.com", path: "/echo", pathType: "Exact" }] } });
+            const run = await runProgram({
+                exposures: "ingress",
+                ingress: { hosts: ["echo.example.com", { host: "api.example.com", path: "/echo", pathType: "Exact" }] },
+            });
             const rules = run.one(INGRESS).inputs.spec.rules;
             assert.deepStrictEqual(
-                rules.map((r: any) => [r.host, r.http.paths.map((p: any) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`)]),
+                rules.map((r: any) => [
+                    r.host,
+                    r.http.paths.map((p: any) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`),
+                ]),
                 [
                     ["echo.example.com", ["Prefix /vericonf -> veri-service:80"]],
                     ["api.example.com", ["Exact /echo -> veri-service:80"]],

@@ -17,13 +17,18 @@ function serviceOfType(run: ProgramRun, type: string) {
 
 /** The container port a Service's targetPort resolves to, by number or by name. */
 function resolveTargetPort(targetPort: number | string, containerPorts: { name?: string; containerPort: number }[]): number | undefined {
-    return typeof targetPort === "number" ? containerPorts.find((p) => p.containerPort === targetPort)?.containerPort : containerPorts.find((p) => p.name === targetPort)?.containerPort;
+    return typeof targetPort === "number"
+        ? containerPorts.find((p) => p.containerPort === targetPort)?.containerPort
+        : containerPorts.find((p) => p.name === targetPort)?.containerPort;
 }
 
 describe("Service exposures", () => {
     it("declares only a ClusterIP Service named veri-service by default", async () => {
         const run = await runProgram();
-        assert.deepStrictEqual(services(run).map((s) => [s.metadata.name, s.spec.type]), [["veri-service", "ClusterIP"]]);
+        assert.deepStrictEqual(
+            services(run).map((s) => [s.metadata.name, s.spec.type]),
+            [["veri-service", "ClusterIP"]],
+        );
         assert.deepStrictEqual(Object.keys(run.outputs.urls), ["clusterIP"]);
     });
 
@@ -52,7 +57,11 @@ describe("Service exposures", () => {
                 assert.strictEqual(svc.metadata.namespace, deployment.metadata.namespace, "Service and pods share a namespace");
                 const port = svc.spec.ports[0];
                 assert.strictEqual(port.port, Number((config as any).servicePort ?? 80));
-                assert.strictEqual(resolveTargetPort(port.targetPort, container.ports), Number((config as any).containerPort ?? 5678), `${svc.metadata.name} targetPort`);
+                assert.strictEqual(
+                    resolveTargetPort(port.targetPort, container.ports),
+                    Number((config as any).containerPort ?? 5678),
+                    `${svc.metadata.name} targetPort`,
+                );
             }
             assert.ok(container.args.includes(`-listen=:${(config as any).containerPort ?? 5678}`));
         });

@@ -29,20 +29,22 @@ const rules: Rule[] = [
     {
         name: "restricted pod security",
         check: (d) =>
-            echoPods(d).flatMap((dep) => {
-                const pod = dep.spec.template.spec;
-                const podSc = pod.securityContext ?? {};
-                return [
-                    [podSc.runAsNonRoot === true && podSc.runAsUser > 0 && podSc.runAsGroup > 0, `${id(dep)}: runs as a non-root UID/GID`],
-                    [podSc.seccompProfile?.type === "RuntimeDefault", `${id(dep)}: seccompProfile RuntimeDefault`],
-                    [pod.automountServiceAccountToken === false, `${id(dep)}: automountServiceAccountToken false`],
-                    ...pod.containers.flatMap((c: any): [boolean, string][] => [
-                        [c.securityContext?.allowPrivilegeEscalation === false, `${id(dep)} ${c.name}: allowPrivilegeEscalation false`],
-                        [JSON.stringify(c.securityContext?.capabilities?.drop) === '["ALL"]', `${id(dep)} ${c.name}: drops ALL capabilities`],
-                        [c.securityContext?.readOnlyRootFilesystem === true, `${id(dep)} ${c.name}: read-only root filesystem`],
-                    ]),
-                ] as [boolean, string][];
-            }).flatMap((p) => problems([p])),
+            echoPods(d)
+                .flatMap((dep) => {
+                    const pod = dep.spec.template.spec;
+                    const podSc = pod.securityContext ?? {};
+                    return [
+                        [podSc.runAsNonRoot === true && podSc.runAsUser > 0 && podSc.runAsGroup > 0, `${id(dep)}: runs as a non-root UID/GID`],
+                        [podSc.seccompProfile?.type === "RuntimeDefault", `${id(dep)}: seccompProfile RuntimeDefault`],
+                        [pod.automountServiceAccountToken === false, `${id(dep)}: automountServiceAccountToken false`],
+                        ...pod.containers.flatMap((c: any): [boolean, string][] => [
+                            [c.securityContext?.allowPrivilegeEscalation === false, `${id(dep)} ${c.name}: allowPrivilegeEscalation false`],
+                            [JSON.stringify(c.securityContext?.capabilities?.drop) === '["ALL"]', `${id(dep)} ${c.name}: drops ALL capabilities`],
+                            [c.securityContext?.readOnlyRootFilesystem === true, `${id(dep)} ${c.name}: read-only root filesystem`],
+                        ]),
+                    ] as [boolean, string][];
+                })
+                .flatMap((p) => problems([p])),
     },
     {
         name: "probes on /health through the named port, readiness and liveness different",
@@ -51,8 +53,14 @@ const rules: Rule[] = [
                 dep.spec.template.spec.containers.flatMap((c: any) => {
                     const named = c.ports.map((p: any) => p.name);
                     return problems([
-                        [c.readinessProbe?.httpGet?.path === "/health" && named.includes(c.readinessProbe.httpGet.port), `${id(dep)} ${c.name}: readiness GET /health on a named port`],
-                        [c.livenessProbe?.httpGet?.path === "/health" && named.includes(c.livenessProbe.httpGet.port), `${id(dep)} ${c.name}: liveness GET /health on a named port`],
+                        [
+                            c.readinessProbe?.httpGet?.path === "/health" && named.includes(c.readinessProbe.httpGet.port),
+                            `${id(dep)} ${c.name}: readiness GET /health on a named port`,
+                        ],
+                        [
+                            c.livenessProbe?.httpGet?.path === "/health" && named.includes(c.livenessProbe.httpGet.port),
+                            `${id(dep)} ${c.name}: liveness GET /health on a named port`,
+                        ],
                         [JSON.stringify(c.readinessProbe) !== JSON.stringify(c.livenessProbe), `${id(dep)} ${c.name}: readiness and liveness differ`],
                     ]);
                 }),
@@ -63,7 +71,11 @@ const rules: Rule[] = [
         check: (d) =>
             echoPods(d).flatMap((dep) =>
                 dep.spec.template.spec.containers.flatMap((c: any) =>
-                    problems(["requests", "limits"].flatMap((k) => ["cpu", "memory"].map((r): [boolean, string] => [Boolean(c.resources?.[k]?.[r]), `${id(dep)} ${c.name}: ${k}.${r}`]))),
+                    problems(
+                        ["requests", "limits"].flatMap((k) =>
+                            ["cpu", "memory"].map((r): [boolean, string] => [Boolean(c.resources?.[k]?.[r]), `${id(dep)} ${c.name}: ${k}.${r}`]),
+                        ),
+                    ),
                 ),
             ),
     },
@@ -71,12 +83,22 @@ const rules: Rule[] = [
         name: "pinned image",
         check: (d) =>
             echoPods(d).flatMap((dep) =>
-                dep.spec.template.spec.containers.flatMap((c: any) => problems([[/(:[\w][\w.-]*$|@sha256:)/.test(c.image) && !c.image.endsWith(":latest"), `${id(dep)} ${c.name}: image ${c.image} pinned`]])),
+                dep.spec.template.spec.containers.flatMap((c: any) =>
+                    problems([[/(:[\w][\w.-]*$|@sha256:)/.test(c.image) && !c.image.endsWith(":latest"), `${id(dep)} ${c.name}: image ${c.image} pinned`]]),
+                ),
             ),
     },
     {
         name: "rollouts never drop below the desired ready count",
-        check: (d) => echoPods(d).flatMap((dep) => problems([[dep.spec.strategy?.type === "RollingUpdate" && dep.spec.strategy.rollingUpdate?.maxUnavailable === 0, `${id(dep)}: RollingUpdate with maxUnavailable 0`]])),
+        check: (d) =>
+            echoPods(d).flatMap((dep) =>
+                problems([
+                    [
+                        dep.spec.strategy?.type === "RollingUpdate" && dep.spec.strategy.rollingUpdate?.maxUnavailable === 0,
+                        `${id(dep)}: RollingUpdate with maxUnavailable 0`,
+                    ],
+                ]),
+            ),
     },
     {
         name: "PodDisruptionBudget and topology spread when replicas > 1",
@@ -86,12 +108,16 @@ const rules: Rule[] = [
                 .flatMap((dep) => {
                     const labels = dep.spec.template.metadata.labels;
                     const pdb = kindOf(d, "PodDisruptionBudget").find(
-                        (p) => p.metadata.namespace === dep.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v),
+                        (p) =>
+                            p.metadata.namespace === dep.metadata.namespace && Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v),
                     );
                     return problems([
                         [pdb !== undefined, `${id(dep)}: a PodDisruptionBudget selects its pods`],
                         [pdb?.spec?.unhealthyPodEvictionPolicy !== undefined, `${id(dep)}: the PDB sets unhealthyPodEvictionPolicy`],
-                        [dep.spec.template.spec.topologySpreadConstraints?.some((t: any) => t.topologyKey === "kubernetes.io/hostname") === true, `${id(dep)}: spreads pods across nodes`],
+                        [
+                            dep.spec.template.spec.topologySpreadConstraints?.some((t: any) => t.topologyKey === "kubernetes.io/hostname") === true,
+                            `${id(dep)}: spreads pods across nodes`,
+                        ],
                     ]);
                 }),
     },
@@ -122,7 +148,9 @@ const rules: Rule[] = [
         name: "ingress controller: webhook on, snippets off, pinned patched chart, resource requests, HA with replicas",
         check: (d) =>
             d.controllers.flatMap((c) => {
-                const [major, minor, patch] = String(c.helmOptions?.version ?? "0.0.0").split(".").map(Number);
+                const [major, minor, patch] = String(c.helmOptions?.version ?? "0.0.0")
+                    .split(".")
+                    .map(Number);
                 const patched = major > 4 || (major === 4 && (minor > 12 || (minor === 12 && patch >= 1) || (minor === 11 && patch >= 5)));
                 const replicas = c.controller.replicaCount ?? 1;
                 return problems([
@@ -164,7 +192,12 @@ describe("secure and reliable by default", () => {
             let declared: Declared;
             before(async () => {
                 const run = await runProgram(config, {}, name);
-                declared = { stack: name, config, objects: run.objects, controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs) };
+                declared = {
+                    stack: name,
+                    config,
+                    objects: run.objects,
+                    controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs),
+                };
             });
             for (const rule of rules) {
                 it(rule.name, () => {
@@ -184,7 +217,11 @@ describe("secure and reliable by default", () => {
                     apiVersion: "apps/v1",
                     kind: "Deployment",
                     metadata: { name: "http-echo", namespace: "echo" },
-                    spec: { replicas: 2, selector: { matchLabels: { app: "http-echo" } }, template: { metadata: { labels: { app: "http-echo" } }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } } },
+                    spec: {
+                        replicas: 2,
+                        selector: { matchLabels: { app: "http-echo" } },
+                        template: { metadata: { labels: { app: "http-echo" } }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } },
+                    },
                 },
                 { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
             ],

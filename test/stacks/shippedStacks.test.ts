@@ -15,7 +15,10 @@ describe("shipped stacks", () => {
     }
 
     it("the schema check catches a malformed object (so it can fail)", () => {
-        assert.throws(() => validateAgainstSchema({ apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { ports: [{ port: "80" }] } }), /must be integer/);
+        assert.throws(
+            () => validateAgainstSchema({ apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: { ports: [{ port: "80" }] } }),
+            /must be integer/,
+        );
         assert.throws(() => validateAgainstSchema({ apiVersion: "v1", kind: "Nonsense", metadata: {} }), /no schema/);
     });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 
 /**
  * Pulumi mocks that answer the way a Kubernetes cluster and pulumi-kubernetes do, so tests catch
@@ -19,6 +19,8 @@ export type LoadBalancerReport = "ip" | "hostname" | "none";
 export interface ClusterOptions {
     /** How LoadBalancer Services (and the controllers behind them) report their address. */
     loadBalancer?: LoadBalancerReport;
+    /** Same names, ports and IPs on every run (for `npm run render`, whose output is diffed in PRs). */
+    deterministic?: boolean;
 }
 
 export const MOCK_LB_IP = "203.0.113.10";
@@ -34,10 +36,17 @@ export interface RegisteredResource {
 
 export class ClusterMocks implements pulumi.runtime.Mocks {
     public readonly resources: RegisteredResource[] = [];
-    private nextNodePort = 30000 + Math.floor(Math.random() * 2000);
-    private nextClusterIp = 10 + Math.floor(Math.random() * 200);
+    private nextNodePort: number;
+    private nextClusterIp: number;
 
-    constructor(private readonly options: ClusterOptions = {}) {}
+    constructor(private readonly options: ClusterOptions = {}) {
+        this.nextNodePort = options.deterministic ? 31000 : 30000 + Math.floor(Math.random() * 2000);
+        this.nextClusterIp = options.deterministic ? 10 : 10 + Math.floor(Math.random() * 200);
+    }
+
+    private random(bytes: number, seed: string): string {
+        return this.options.deterministic ? createHash("sha256").update(seed).digest("hex").slice(0, bytes * 2) : randomBytes(bytes).toString("hex");
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         const state: any = structuredClone(args.inputs ?? {});
@@ -64,7 +73,7 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
         state.metadata = state.metadata ?? {};
         if (!state.metadata.name) {
             // pulumi-kubernetes auto-naming: the resource name plus a random suffix.
-            state.metadata.name = `${args.name}-${randomBytes(4).toString("hex")}`;
+            state.metadata.name = `${args.name}-${this.random(4, args.name)}`;
         }
         const clusterScoped = ["kubernetes:core/v1:Namespace", "kubernetes:gateway.networking.k8s.io/v1:GatewayClass"];
         if (!clusterScoped.includes(args.type) && !state.metadata.namespace) {
@@ -87,7 +96,7 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
         const spec = (state.spec = state.spec ?? {});
         const type = spec.type ?? "ClusterIP";
         spec.type = type;
-        spec.clusterIP = spec.clusterIP ?? `10.96.${this.nextClusterIp++ % 250}.${1 + Math.floor(Math.random() * 250)}`;
+        spec.clusterIP = spec.clusterIP ?? `10.96.${this.nextClusterIp++ % 250}.${1 + (parseInt(this.random(1, String(this.nextClusterIp)), 16) % 250)}`;
         if (type === "NodePort" || type === "LoadBalancer") {
             for (const p of spec.ports ?? []) {
                 p.nodePort = p.nodePort ?? this.nextNodePort++;

@@ -42,7 +42,7 @@ export type StackConfig = Record<string, unknown>;
  */
 export async function runProgram(config: StackConfig = {}, cluster: ClusterOptions = {}, stack = "test"): Promise<ProgramRun> {
     const mocks = new ClusterMocks(cluster);
-    pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     const registrations = recordRegistrations();
 
     const all: Record<string, string> = {};
@@ -64,7 +64,9 @@ export async function runProgram(config: StackConfig = {}, cluster: ClusterOptio
         mocks,
         outputs,
         registrations,
-        objects: mocks.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh") && !r.type.includes(":yaml/")).map(toKubeObject),
+        objects: mocks.resources
+            .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh") && !r.type.includes(":yaml/"))
+            .map(toKubeObject),
         ofType,
         one(type: string) {
             const found = ofType(type);

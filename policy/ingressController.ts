@@ -1,0 +1,102 @@
+/*
+ * The ingress-nginx controller (the @pulumi/kubernetes-ingress-nginx remote component). Its props
+ * are the component's args: remote components send their inputs to the engine, so policies see
+ * them (a local ComponentResource would show empty props).
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { forType, isProduction, productionConfigSchema } from "./lib";
+
+const CONTROLLER = "kubernetes-ingress-nginx:index:IngressController";
+
+/**
+ * The ingress-nginx chart versions fixed for CVE-2025-1974 ("IngressNightmare") and its siblings:
+ * 4.11.5 (controller 1.11.5) on the 4.11 line, 4.12.1 (controller 1.12.1) and later otherwise.
+ */
+export function isPatchedChartVersion(version: string): boolean {
+    const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(version.trim());
+    if (!m) return false; // ranges, prereleases and garbage are not a pinned patched release
+    const [major, minor, patch] = m.slice(1).map(Number);
+    const at = (a: number, b: number, c: number) => major > a || (major === a && (minor > b || (minor === b && patch >= c)));
+    if (major === 4 && minor === 11) return patch >= 5;
+    return at(4, 12, 1);
+}
+
+const chartVersion: ResourceValidationPolicy = {
+    name: "ingress-nginx-chart-patched",
+    description: "The ingress-nginx chart version is pinned to a release patched for CVE-2025-1974.",
+    enforcementLevel: "mandatory",
+    validateResource: forType(CONTROLLER, (ic, args, report) => {
+        const version = ic.helmOptions?.version;
+        if (!version) {
+            report(
+                "Set helmOptions.version: without it the latest chart is installed, so the controller changes under you. Pin 4.12.1 or later (or 4.11.5+ on 4.11).",
+            );
+        } else if (!isPatchedChartVersion(version)) {
+            report(`Chart version '${version}' is not an exact release patched for CVE-2025-1974; use 4.12.1 or later (or 4.11.5+ on the 4.11 line).`);
+        }
+    }),
+};
+
+const admissionWebhook: ResourceValidationPolicy = {
+    name: "ingress-nginx-admission-webhook",
+    description: "The ingress-nginx validating admission webhook stays enabled.",
+    enforcementLevel: "mandatory",
+    validateResource: forType(CONTROLLER, (ic, args, report) => {
+        if (ic.controller?.admissionWebhooks?.enabled === false) {
+            report(
+                "Remove controller.admissionWebhooks.enabled: false: without the webhook one broken Ingress breaks the NGINX config for every Ingress. (Keep it reachable only from the API server.)",
+            );
+        }
+    }),
+};
+
+const noSnippets: ResourceValidationPolicy = {
+    name: "ingress-nginx-no-snippets",
+    description: "The ingress-nginx controller does not allow *-snippet annotations.",
+    enforcementLevel: "mandatory",
+    validateResource: forType(CONTROLLER, (ic, args, report) => {
+        const c = ic.controller ?? {};
+        // Two switches do the same: the chart value and the controller ConfigMap key.
+        if (c.allowSnippetAnnotations === true || String(c.config?.["allow-snippet-annotations"]) === "true") {
+            report(
+                "Do not set controller.allowSnippetAnnotations (or config allow-snippet-annotations) to true: snippets let any Ingress author run NGINX config in the controller.",
+            );
+        }
+    }),
+};
+
+const resourceRequests: ResourceValidationPolicy = {
+    name: "ingress-nginx-resource-requests",
+    description: "The ingress-nginx controller requests cpu and memory.",
+    enforcementLevel: "mandatory",
+    validateResource: forType(CONTROLLER, (ic, args, report) => {
+        const requests = ic.controller?.resources?.requests ?? {};
+        const missing = ["cpu", "memory"].filter((r) => requests[r] === undefined);
+        if (missing.length > 0) {
+            report(
+                `Set controller.resources.requests.${missing.join(" and .")}: every request to the app passes through the controller, so it must not be the first pod starved or evicted.`,
+            );
+        }
+    }),
+};
+
+const productionHa: ResourceValidationPolicy = {
+    name: "ingress-nginx-production-ha",
+    description: "In production stacks, the ingress-nginx controller runs more than one replica with a PodDisruptionBudget.",
+    enforcementLevel: "mandatory",
+    configSchema: productionConfigSchema,
+    validateResource: forType(CONTROLLER, (ic, args, report) => {
+        if (!isProduction(args)) return args.notApplicable("not a production stack");
+        const c = ic.controller ?? {};
+        if (!((c.replicaCount ?? 1) > 1)) {
+            report(
+                `Set controller.replicaCount to 2 or more (got ${c.replicaCount ?? "the default 1"}): one controller pod is a single point of failure for every Ingress.`,
+            );
+        }
+        if (c.minAvailable === undefined) {
+            report("Set controller.minAvailable (e.g. 1) so the chart's PodDisruptionBudget keeps a controller pod up during node drains.");
+        }
+    }),
+};
+
+export const ingressControllerPolicies: ResourceValidationPolicy[] = [chartVersion, admissionWebhook, noSnippets, resourceRequests, productionHa];

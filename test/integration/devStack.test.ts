@@ -1,0 +1,54 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkStackOutputs, StackOutputs } from "../../scripts/checkUrls";
+import { ROOT } from "../support/program";
+import { stackConfig } from "../support/stacks";
+
+/*
+ * The dev stack on a real cluster, through Pulumi's Automation API: up, GET every output URL (and
+ * the port-forward), destroy. Opt in with ECHO_E2E=1 (`npm run test:integration`) on a machine
+ * with the Pulumi CLI, kubectl, and the kind cluster from kind/cluster.yaml as the current context.
+ * Without the opt-in, mocha reports it pending: it has not run, so it has not passed.
+ * State goes to PULUMI_BACKEND_URL if set, else to a fresh local file backend in a temp dir.
+ */
+describe("integration: the dev stack on a real cluster", function () {
+    before(function () {
+        if (process.env.ECHO_E2E !== "1") this.skip();
+        for (const tool of ["pulumi", "kubectl"]) {
+            try {
+                execFileSync(tool, ["version"], { stdio: "ignore" });
+            } catch {
+                throw new Error(`ECHO_E2E=1 but '${tool}' is not on PATH: this test needs the Pulumi CLI and kubectl`);
+            }
+        }
+    });
+
+    it("brings up dev, every output URL answers with the echo text, and destroys it", async function () {
+        this.timeout(20 * 60 * 1000);
+        const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+        const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-state-"));
+        const envVars = {
+            PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
+            // Only for the throwaway local state made above; a real backend brings its own.
+            PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "echo-exposure-integration",
+        };
+        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: ROOT }, { envVars });
+        try {
+            await stack.up({ onOutput: (line) => process.stdout.write(line) });
+            const raw = await stack.outputs();
+            const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as unknown as StackOutputs;
+            const checks = await checkStackOutputs(outputs, String(stackConfig("dev").text), { portForward: true });
+            const failed = checks.filter((c) => !c.ok);
+            assert.ok(checks.length > 0, "the dev stack has URLs to check");
+            assert.deepStrictEqual(
+                failed.map((c) => `${c.what} ${c.url}: ${c.detail}`),
+                [],
+            );
+        } finally {
+            await stack.destroy({ onOutput: (line) => process.stdout.write(line) });
+        }
+    });
+});
