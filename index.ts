@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { inClusterCheck as checkCommand, portForward as forwardCommand } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
+import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
 import { ServiceExposures } from "./components/serviceExposures";
 import { networkAccess } from "./stacks/networkAccess";
@@ -29,8 +30,8 @@ const services = new ServiceExposures("echo", {
     containerPort: app.containerPort,
     serviceName: settings.service.name,
     servicePort: settings.service.port,
-    // The Ingress routes to the ClusterIP Service, so `ingress` needs it even when `clusterIP` is not listed.
-    clusterIP: enabled.has("clusterIP") || enabled.has("ingress"),
+    // Ingress and HTTPRoute route to the ClusterIP Service, so they need it even when `clusterIP` is not listed.
+    clusterIP: enabled.has("clusterIP") || enabled.has("ingress") || enabled.has("gateway"),
     nodePort: enabled.has("nodePort") ? settings.nodePort : undefined,
     loadBalancer: enabled.has("loadBalancer") ? settings.loadBalancer : undefined,
 });
@@ -43,13 +44,27 @@ const ingress = enabled.has("ingress")
       })
     : undefined;
 
+const gateway = enabled.has("gateway")
+    ? new GatewayExposure("echo", {
+          namespace: app.namespace,
+          service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
+          // The same routing as the Ingress, so both reach the same echo and a user can cut over by DNS.
+          routing: settings.ingress,
+          sslRedirect: settings.ingress.sslRedirect,
+          settings: settings.gateway,
+      })
+    : undefined;
+
 /** One URL per enabled exposure: what a client uses to reach the echo app that way. */
-export const urls = pulumi.all([services.urls, ingress?.urls]).apply(([serviceUrls, ingressUrls]) => ({
+export const urls = pulumi.all([services.urls, ingress?.urls, gateway?.urls]).apply(([serviceUrls, ingressUrls, gatewayUrls]) => ({
     ...serviceUrls,
     ...(ingressUrls ? { ingress: ingressUrls[0] } : {}),
+    ...(gatewayUrls ? { gateway: gatewayUrls[0] } : {}),
 }));
 /** Every host/path URL of the Ingress (the first is urls.ingress). */
 export const ingressUrls = ingress?.urls;
+/** Every host/path URL of the HTTPRoutes (the first is urls.gateway). */
+export const gatewayUrls = gateway?.urls;
 /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
 export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
 /** The seed's in-cluster busybox check, ready to paste. */

@@ -75,7 +75,7 @@ export function parseIngress(raw: unknown): IngressSettings {
     return {
         ...parseRoutes("ingress", o),
         className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
-        address: optional(o.address, (x) => hostAndPort("ingress.address", x)),
+        address: optional(o.address, (x) => v.hostAndPort("ingress.address", x)),
         sslRedirect: optional(o.sslRedirect, (x) => v.boolean("ingress.sslRedirect", x)) ?? INGRESS_DEFAULTS.sslRedirect,
         annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
         controller: parseController(o.controller),
@@ -92,7 +92,7 @@ function parseController(raw: unknown): IngressControllerSettings {
         install: optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? d.install,
         namespace: optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? d.namespace,
         releaseName: optional(o.releaseName, (x) => v.dnsLabel(`${key}.releaseName`, x)) ?? d.releaseName,
-        chartVersion: optional(o.chartVersion, (x) => chartVersion(`${key}.chartVersion`, x)) ?? d.chartVersion,
+        chartVersion: optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, "4.15.1")) ?? d.chartVersion,
         serviceType: optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, CONTROLLER_SERVICE_TYPES)) ?? d.serviceType,
         nodePorts: {
             http: optional(nodePorts.http, (x) => v.nodePort(`${key}.nodePorts.http`, x)),
@@ -104,24 +104,6 @@ function parseController(raw: unknown): IngressControllerSettings {
         serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
     };
-}
-
-function chartVersion(key: string, raw: unknown): string {
-    const s = typeof raw === "number" ? String(raw) : raw;
-    if (typeof s !== "string" || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(s)) {
-        throw new ConfigError(key, raw, "an exact chart version such as '4.15.1' (no ranges, no 'latest')");
-    }
-    return s;
-}
-
-/** host or host:port, as a client types it (no scheme, no path). */
-export function hostAndPort(key: string, raw: unknown): string {
-    const s = v.string(key, raw);
-    const m = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:(\d{1,5}))?$/.exec(s);
-    if (!m || (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
-        throw new ConfigError(key, raw, "host or host:port as a client reaches it, such as 'localhost:8081' or '203.0.113.10' (no scheme, no path)");
-    }
-    return s;
 }
 
 function ingressAnnotations(key: string, raw: unknown): Record<string, string> {

@@ -5,6 +5,9 @@ import { Settings } from "./settings";
  * - ClusterIP (declared for clusterIP, and as the backend of ingress and gateway): pods in the
  *   echo namespace, which is also where the in-cluster check runs;
  * - ingress: the ingress controller's namespace (its pods proxy to the echo pods directly);
+ * - gateway: NGINX Gateway Fabric 2.x runs each Gateway's NGINX data plane in the Gateway's
+ *   namespace, which is the echo namespace for the Gateway this program declares, or the
+ *   existing Gateway's namespace;
  * - nodePort and loadBalancer: anywhere. kube-proxy forwards node and load-balancer traffic with
  *   the client's or a node's source address (externalTrafficPolicy Cluster SNATs to a node IP),
  *   so no narrower peer would keep these exposures working. That is the trade-off: a NetworkPolicy
@@ -21,8 +24,10 @@ export function networkAccess(settings: Settings): NetworkAccess | undefined {
     const on = new Set(settings.exposures);
     const namespaces: string[] = [];
     if (on.has("ingress")) namespaces.push(settings.ingress.controller.namespace);
+    const existingGateway = settings.gateway.existing;
+    if (on.has("gateway") && existingGateway) namespaces.push(existingGateway.namespace);
     return {
-        sameNamespace: on.has("clusterIP") || on.has("ingress"),
+        sameNamespace: on.has("clusterIP") || on.has("ingress") || on.has("gateway"),
         namespaces,
         anywhere: on.has("nodePort") || on.has("loadBalancer"),
     };

@@ -2,13 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
+import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
 import { readRaw } from "./read";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
 
 /** Every way this program can expose the echo app. */
-export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress"] as const;
+export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress", "gateway"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
 
 export interface LoadBalancerSettings {
@@ -49,6 +50,7 @@ export interface Settings {
     portForward: { localPort: number };
     loadBalancer: LoadBalancerSettings;
     ingress: IngressSettings;
+    gateway: GatewaySettings;
 }
 
 /**
@@ -65,11 +67,23 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     };
     const namespace = v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace);
     const ingress = parseIngress(get("ingress"));
-    if (ingress.controller.install && ingress.controller.namespace === namespace) {
+    const exposures = parseExposures(get("exposures") ?? DEFAULTS.exposures);
+    // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
+    // paths) only apply when it is an exposure.
+    const gateway = parseGateway(get("gateway"), exposures.includes("gateway") ? ingress : { routes: [], tls: [] });
+    // Each installed controller gets a namespace of its own (the program creates and labels it).
+    const installs = (e: Exposure, install: boolean) => exposures.includes(e) && install;
+    if (installs("ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {
         throw new ConfigError("ingress.controller.namespace", namespace, `a namespace other than the echo app's ('${namespace}'): the controller gets its own`);
     }
+    if (installs("gateway", gateway.controller.install && !gateway.existing)) {
+        const taken = [namespace, ...(installs("ingress", ingress.controller.install) ? [ingress.controller.namespace] : [])];
+        if (taken.includes(gateway.controller.namespace)) {
+            throw new ConfigError("gateway.controller.namespace", gateway.controller.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
+        }
+    }
     return {
-        exposures: parseExposures(get("exposures") ?? DEFAULTS.exposures),
+        exposures,
         namespace,
         createNamespace: v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace),
         app: {
@@ -88,6 +102,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         portForward: { localPort: v.port("localPort", get("localPort") ?? DEFAULTS.localPort) },
         loadBalancer: parseLoadBalancer(get("loadBalancer")),
         ingress,
+        gateway,
     };
 }
 

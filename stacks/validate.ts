@@ -10,7 +10,7 @@ const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** A DNS-1123 label: Service and Namespace names become DNS labels, so they must be one. */
 export function dnsLabel(key: string, value: unknown): string {
-    const s = string(key, value);
+    const s = typeof value === "string" ? value : "";
     if (s.length > 63 || !RFC1123_LABEL.test(s)) {
         throw new ConfigError(key, value, "a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
     }
@@ -19,7 +19,7 @@ export function dnsLabel(key: string, value: unknown): string {
 
 /** A DNS-1123 subdomain (object names such as Secrets and GatewayClasses). */
 export function dnsSubdomain(key: string, value: unknown): string {
-    const s = string(key, value);
+    const s = typeof value === "string" ? value : "";
     if (s.length > 253 || !RFC1123_SUBDOMAIN.test(s)) {
         throw new ConfigError(
             key,
@@ -123,6 +123,25 @@ export function cidr(key: string, value: unknown): string {
     const v6ok = /^[0-9a-fA-F:]+\/(\d{1,3})$/.test(s) && s.includes(":") && Number(s.split("/")[1]) <= 128;
     if (!v4ok && !v6ok) {
         throw new ConfigError(key, value, "a CIDR such as '203.0.113.0/24'");
+    }
+    return s;
+}
+
+/** host or host:port, as a client types it (no scheme, no path). */
+export function hostAndPort(key: string, raw: unknown): string {
+    const s = string(key, raw);
+    const m = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:(\d{1,5}))?$/.exec(s);
+    if (!m || (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
+        throw new ConfigError(key, raw, "host or host:port as a client reaches it, such as 'localhost:8081' or '203.0.113.10' (no scheme, no path)");
+    }
+    return s;
+}
+
+/** An exact release version (charts, CRD bundles): pinned, so every `pulumi up` installs the same thing. */
+export function exactVersion(key: string, raw: unknown, example: string): string {
+    const s = typeof raw === "number" ? String(raw) : raw;
+    if (typeof s !== "string" || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(s)) {
+        throw new ConfigError(key, raw, `an exact version such as '${example}' (no 'v' prefix, no ranges, no 'latest')`);
     }
     return s;
 }

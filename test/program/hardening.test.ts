@@ -12,6 +12,9 @@ interface Declared {
     config: Record<string, any>;
     objects: KubeObject[];
     controllers: any[];
+    /** Inputs of the Gateway API implementation: Helm charts and CRD bundles. */
+    charts: any[];
+    crdBundles: any[];
 }
 
 interface Rule {
@@ -163,6 +166,29 @@ const rules: Rule[] = [
             }),
     },
     {
+        name: "Gateway API: pinned CRDs and chart, controller resources, certificates on HTTPS listeners",
+        check: (d) =>
+            problems([
+                ...d.crdBundles.map((c): [boolean, string] => [
+                    /\/download\/v\d+\.\d+\.\d+\/standard-install\.yaml$/.test(c.file),
+                    `ConfigFile ${c.file}: a pinned standard-channel release`,
+                ]),
+                ...d.charts.map((c): [boolean, string] => [/^\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`]),
+                ...d.charts.map((c): [boolean, string] => [
+                    Boolean(c.values?.nginxGateway?.resources?.requests?.cpu && c.values?.nginx?.container?.resources?.requests?.memory),
+                    `Chart ${c.chart}: control-plane and data-plane resource requests`,
+                ]),
+                ...kindOf(d, "Gateway").flatMap((g) =>
+                    g.spec.listeners
+                        .filter((l: any) => l.protocol === "HTTPS")
+                        .map((l: any): [boolean, string] => [
+                            l.tls?.mode === "Terminate" && l.tls.certificateRefs?.length > 0,
+                            `${id(g)} listener ${l.name}: terminates TLS with a certificate`,
+                        ]),
+                ),
+            ]),
+    },
+    {
         name: "LoadBalancers in production admit only their source ranges",
         check: (d) =>
             d.stack !== "prod"
@@ -184,6 +210,11 @@ describe("secure and reliable by default", () => {
     const configs: Record<string, Record<string, unknown>> = {
         "three replicas, every exposure": { replicas: "3", exposures: "clusterIP,nodePort,loadBalancer,ingress" },
         "ingress only": { exposures: "ingress" },
+        "gateway with TLS": {
+            exposures: "gateway",
+            replicas: "2",
+            ingress: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-tls" }] },
+        },
     };
     for (const stack of shippedStacks()) configs[stack] = stackConfig(stack);
 
@@ -197,6 +228,8 @@ describe("secure and reliable by default", () => {
                     config,
                     objects: run.objects,
                     controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs),
+                    charts: run.ofType("kubernetes:helm.sh/v4:Chart").map((c) => c.inputs),
+                    crdBundles: run.ofType("kubernetes:yaml/v2:ConfigFile").map((c) => c.inputs),
                 };
             });
             for (const rule of rules) {
@@ -224,7 +257,15 @@ describe("secure and reliable by default", () => {
                     },
                 },
                 { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
+                {
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "Gateway",
+                    metadata: { name: "gw", namespace: "echo" },
+                    spec: { listeners: [{ name: "https", protocol: "HTTPS" }] },
+                },
             ],
+            charts: [{ chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", values: {} }],
+            crdBundles: [{ file: "https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/standard-install.yaml" }],
             controllers: [{ helmOptions: { version: "4.12.0" }, controller: { admissionWebhooks: { enabled: false }, service: { type: "LoadBalancer" } } }],
         };
         for (const rule of rules) {

@@ -134,7 +134,7 @@ describe("bad ingress config", () => {
             ingress: { controller: { chartVersion: "latest" } },
             key: "ingress.controller.chartVersion",
             value: "latest",
-            allowed: /exact chart version/,
+            allowed: /exact version/,
         },
         {
             why: "a chart version range",
@@ -211,4 +211,103 @@ describe("bad ingress config", () => {
             assert.strictEqual(registered, 0);
         });
     }
+});
+
+describe("bad gateway config", () => {
+    const gatewayCases: { why: string; config: Record<string, unknown>; key: string; value: string; allowed: RegExp }[] = [
+        {
+            why: "a gateway class name that is not a name",
+            config: { gateway: { className: "NGINX_class" } },
+            key: "gateway.className",
+            value: "NGINX_class",
+            allowed: /DNS-1123 subdomain/,
+        },
+        { why: "a listener port out of range", config: { gateway: { httpPort: 0 } }, key: "gateway.httpPort", value: "0", allowed: /1 to 65535/ },
+        {
+            why: "the same port for both listeners",
+            config: { gateway: { httpPort: 8443, httpsPort: 8443 } },
+            key: "gateway.httpsPort",
+            value: "8443",
+            allowed: /other than gateway\.httpPort/,
+        },
+        {
+            why: "a data-plane node port out of range",
+            config: { gateway: { nodePorts: { http: 8082 } } },
+            key: "gateway.nodePorts.http",
+            value: "8082",
+            allowed: /30000 to 32767/,
+        },
+        {
+            why: "a chart version that is not a version",
+            config: { gateway: { controller: { chartVersion: "stable" } } },
+            key: "gateway.controller.chartVersion",
+            value: "stable",
+            allowed: /exact version/,
+        },
+        {
+            why: "a CRD version with a v prefix",
+            config: { gateway: { controller: { crdsVersion: "v1.5.1" } } },
+            key: "gateway.controller.crdsVersion",
+            value: "v1.5.1",
+            allowed: /no 'v' prefix/,
+        },
+        {
+            why: "an unknown data-plane service type",
+            config: { gateway: { controller: { serviceType: "External" } } },
+            key: "gateway.controller.serviceType",
+            value: "External",
+            allowed: /LoadBalancer, NodePort, ClusterIP/,
+        },
+        {
+            why: "an ImplementationSpecific path, which HTTPRoute cannot express",
+            config: { ingress: { pathType: "ImplementationSpecific" } },
+            key: "ingress.pathType",
+            value: "ImplementationSpecific",
+            allowed: /Prefix or Exact when gateway/,
+        },
+        {
+            why: "an existing Gateway without a namespace",
+            config: { gateway: { existing: { name: "shared" } } },
+            key: "gateway.existing.namespace",
+            value: "nothing",
+            allowed: /DNS-1123 label/,
+        },
+        {
+            why: "a typo in a gateway key",
+            config: { gateway: { gatewayClassName: "nginx" } },
+            key: "gateway.gatewayClassName",
+            value: "nginx",
+            allowed: /className/,
+        },
+        {
+            why: "an address with a path",
+            config: { gateway: { address: "localhost:8082/vericonf" } },
+            key: "gateway.address",
+            value: "localhost:8082/vericonf",
+            allowed: /no path/,
+        },
+        {
+            why: "the gateway controller in the ingress controller's namespace",
+            config: { exposures: "ingress,gateway", gateway: { controller: { namespace: "ingress-nginx" } } },
+            key: "gateway.controller.namespace",
+            value: "ingress-nginx",
+            allowed: /of its own/,
+        },
+    ];
+    for (const c of gatewayCases) {
+        it(`rejects ${c.why}, naming the key, with nothing registered`, async () => {
+            const { error, registered } = await runProgramExpectingError({ exposures: "gateway", ...c.config });
+            assert.strictEqual(error.name, "ConfigError", error.stack);
+            assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
+            assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
+            assert.match(error.message, c.allowed);
+            assert.strictEqual(registered, 0);
+        });
+    }
+
+    it("accepts an ImplementationSpecific ingress path when gateway is not an exposure", async () => {
+        const { runProgram } = await import("../support/program");
+        const run = await runProgram({ exposures: "ingress", ingress: { pathType: "ImplementationSpecific", path: "/v(.*)" } });
+        assert.strictEqual(run.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 1);
+    });
 });

@@ -45,7 +45,12 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
     }
 
     private random(bytes: number, seed: string): string {
-        return this.options.deterministic ? createHash("sha256").update(seed).digest("hex").slice(0, bytes * 2) : randomBytes(bytes).toString("hex");
+        return this.options.deterministic
+            ? createHash("sha256")
+                  .update(seed)
+                  .digest("hex")
+                  .slice(0, bytes * 2)
+            : randomBytes(bytes).toString("hex");
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -130,7 +135,17 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
         return this.lbIngress();
     }
 
+    /**
+     * A Gateway reports its data plane's address. Modelled on NGINX Gateway Fabric: a LoadBalancer
+     * data plane reports the load balancer's IP or hostname; a NodePort or ClusterIP one only an
+     * in-cluster IP, which clients outside the cluster cannot use.
+     */
     private gatewayAddresses(): { type: string; value: string }[] | undefined {
+        const chart = this.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && String(r.inputs?.chart).includes("nginx-gateway-fabric"));
+        const serviceType = chart?.inputs?.values?.nginx?.service?.type ?? "LoadBalancer";
+        if (chart && serviceType !== "LoadBalancer") {
+            return [{ type: "IPAddress", value: "10.96.201.23" }];
+        }
         const lb = this.lbIngress()?.[0];
         if (!lb) return undefined;
         return lb.ip ? [{ type: "IPAddress", value: lb.ip }] : [{ type: "Hostname", value: lb.hostname! }];

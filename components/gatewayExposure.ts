@@ -1,0 +1,213 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GatewaySettings } from "../stacks/gateway";
+import { isTls, Route, RouteSettings } from "../stacks/routes";
+import { authority, routeUrls } from "./routeUrls";
+import { pending } from "./urls";
+
+export interface GatewayExposureArgs {
+    /** The echo app's namespace: the Gateway (when declared) and the HTTPRoutes live there. */
+    namespace: pulumi.Input<string>;
+    /** The echo ClusterIP Service: every route's backend. */
+    service: { name: pulumi.Input<string>; port: number };
+    /** The routing the Ingress also uses: same hosts, paths and TLS. */
+    routing: RouteSettings;
+    /** With TLS, redirect plain http to https (as ingress-nginx does by default). */
+    sslRedirect: boolean;
+    settings: GatewaySettings;
+}
+
+const GATEWAY_API = "gateway.networking.k8s.io/v1";
+/** Ingress pathType -> HTTPRoute path match type (stacks/ rejects ImplementationSpecific). */
+const MATCH_TYPE: Record<string, string> = { Prefix: "PathPrefix", Exact: "Exact" };
+
+/**
+ * Gateway API, the successor of Ingress: optionally the implementation (NGINX Gateway Fabric and
+ * the standard-channel Gateway API CRDs it needs, both pinned), a Gateway with an HTTP listener
+ * and an HTTPS listener per TLS host (or an existing Gateway), and HTTPRoutes carrying the same
+ * routing as the Ingress to the echo Service.
+ */
+export class GatewayExposure extends pulumi.ComponentResource {
+    public readonly gateway?: k8s.apiextensions.CustomResource;
+    public readonly routes: k8s.apiextensions.CustomResource[];
+    public readonly urls: pulumi.Output<string[]>;
+
+    constructor(name: string, args: GatewayExposureArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("echo-exposure:index:GatewayExposure", name, {}, opts);
+        const s = args.settings;
+        const implementation = s.controller.install && !s.existing ? this.installImplementation(name, s) : [];
+
+        const hostsWithTls = [...new Set(args.routing.routes.filter((r) => isTls(args.routing, r)).map((r) => r.host!))];
+        const listenerFor = (host: string) => `https-${hostsWithTls.indexOf(host)}`;
+
+        if (!s.existing) {
+            const waitForAddress = s.controller.serviceType === "LoadBalancer";
+            this.gateway = new k8s.apiextensions.CustomResource(
+                `${name}-gateway`,
+                {
+                    apiVersion: GATEWAY_API,
+                    kind: "Gateway",
+                    metadata: {
+                        name: s.name,
+                        namespace: args.namespace,
+                        labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                        // pulumi-kubernetes has no built-in await for Gateways: wait for the address
+                        // the URL needs (LoadBalancer), or for the Gateway to be programmed.
+                        annotations: { "pulumi.com/waitFor": waitForAddress ? "jsonpath={.status.addresses[0].value}" : "condition=Programmed" },
+                    },
+                    spec: {
+                        gatewayClassName: s.className,
+                        listeners: [
+                            { name: "http", protocol: "HTTP", port: s.httpPort, allowedRoutes: { namespaces: { from: "Same" } } },
+                            // One HTTPS listener per TLS host, terminating with that host's Secret
+                            // (in the Gateway's namespace, so no ReferenceGrant is needed).
+                            ...hostsWithTls.map((host) => ({
+                                name: listenerFor(host),
+                                protocol: "HTTPS",
+                                port: s.httpsPort,
+                                hostname: host,
+                                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: args.routing.tls.find((t) => t.hosts.includes(host))!.secretName }] },
+                                allowedRoutes: { namespaces: { from: "Same" } },
+                            })),
+                        ],
+                    },
+                    // Declared (as undefined) so that the resource exposes the status the cluster
+                    // reports: a CustomResource only has output properties for the keys it was given.
+                    status: undefined,
+                },
+                // The Gateway waits for the CRDs and the controller that programs it.
+                { parent: this, dependsOn: implementation },
+            );
+        }
+
+        const parent = s.existing
+            ? { name: s.existing.name, namespace: s.existing.namespace }
+            : { name: this.gateway!.metadata.name, namespace: this.gateway!.metadata.namespace };
+        const backendRefs = [{ name: args.service.name, port: args.service.port }];
+        const rule = (route: Route) => ({ matches: [{ path: { type: MATCH_TYPE[route.pathType], value: route.path } }], backendRefs });
+
+        // One HTTPRoute per host (hostnames apply to every rule of a route, and hosts may have
+        // their own paths). A TLS host is served on its HTTPS listener, and its HTTP listener
+        // redirects to https, unless ingress.sslRedirect is false. An existing Gateway's listener
+        // names are unknown, so there the route attaches to the whole Gateway.
+        const hosts = [...new Set(args.routing.routes.map((r) => r.host))];
+        this.routes = hosts.flatMap((host, i) => {
+            const routes = args.routing.routes.filter((r) => r.host === host);
+            const suffix = hosts.length > 1 ? `-${i}` : "";
+            const tls = host !== undefined && hostsWithTls.includes(host) && !s.existing;
+            const redirect = tls && args.sslRedirect;
+            const declared = [
+                this.httpRoute(`${name}-route${suffix}`, `veri-route${suffix}`, args.namespace, {
+                    parentRefs: [{ ...parent, ...(tls ? { sectionName: listenerFor(host!) } : {}) }],
+                    hostnames: host ? [host] : undefined,
+                    rules: routes.map(rule),
+                }),
+            ];
+            if (tls) {
+                declared.push(
+                    this.httpRoute(`${name}-route${suffix}-http`, `veri-route${suffix}-http`, args.namespace, {
+                        parentRefs: [{ ...parent, sectionName: "http" }],
+                        hostnames: [host!],
+                        rules: routes.map((r) =>
+                            redirect
+                                ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }
+                                : rule(r),
+                        ),
+                    }),
+                );
+            }
+            return declared;
+        });
+
+        const reachableStatus = s.controller.serviceType === "LoadBalancer" && !s.existing;
+        const gatewayRef = s.existing ? `${s.existing.name} -n ${s.existing.namespace}` : `${s.name} -n <echo namespace>`;
+        const status: pulumi.Output<any> = this.gateway ? (this.gateway as unknown as { status: pulumi.Output<any> }).status : pulumi.output(undefined);
+        this.urls = pulumi.all([status, args.namespace]).apply(([st, ns]) => {
+            const reported: string | undefined = st?.addresses?.[0]?.value;
+            const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
+            const how = `kubectl get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
+            const why = s.existing
+                ? "the address of an existing Gateway is not read by this program"
+                : reachableStatus
+                  ? "the Gateway has reported no address yet"
+                  : `the ${s.controller.serviceType} data plane is not reachable at an address the Gateway reports`;
+            return routeUrls(args.routing, address ? withPort(address, s.httpPort) : undefined, pending(why, how));
+        });
+        this.registerOutputs({ urls: this.urls });
+    }
+
+    private httpRoute(resourceName: string, routeName: string, namespace: pulumi.Input<string>, spec: Record<string, unknown>): k8s.apiextensions.CustomResource {
+        return new k8s.apiextensions.CustomResource(
+            resourceName,
+            {
+                apiVersion: GATEWAY_API,
+                kind: "HTTPRoute",
+                metadata: { name: routeName, namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
+                spec,
+            },
+            // The route waits for its Gateway (parentRefs name it, but only by string).
+            { parent: this, dependsOn: this.gateway ? [this.gateway] : [] },
+        );
+    }
+
+    /** The standard-channel Gateway API CRDs and NGINX Gateway Fabric, both pinned. */
+    private installImplementation(name: string, s: GatewaySettings): pulumi.Resource[] {
+        const c = s.controller;
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-gateway-namespace`,
+            {
+                metadata: {
+                    name: c.namespace,
+                    // NGF's control plane and data plane run restricted-compliant, but its
+                    // cert-generator job is not guaranteed to: enforce baseline, warn on restricted.
+                    labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                },
+            },
+            { parent: this },
+        );
+        // NGF's chart does not install the Gateway API CRDs; the version must be one it supports.
+        const crds = new k8s.yaml.v2.ConfigFile(
+            `${name}-gateway-api-crds`,
+            { file: `https://github.com/kubernetes-sigs/gateway-api/releases/download/v${c.crdsVersion}/standard-install.yaml` },
+            { parent: this },
+        );
+        const nodePorts = [
+            ...(s.nodePorts.http !== undefined ? [{ port: s.nodePorts.http, listenerPort: s.httpPort }] : []),
+            ...(s.nodePorts.https !== undefined ? [{ port: s.nodePorts.https, listenerPort: s.httpsPort }] : []),
+        ];
+        const chart = new k8s.helm.v4.Chart(
+            `${name}-gateway-controller`,
+            {
+                name: c.releaseName,
+                chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
+                version: c.chartVersion,
+                namespace: ns.metadata.name,
+                values: {
+                    nginxGateway: {
+                        // The chart creates this GatewayClass, which the Gateway names.
+                        gatewayClassName: s.className,
+                        resources: c.resources,
+                        productTelemetry: { enable: false },
+                    },
+                    nginx: {
+                        container: { resources: c.resources },
+                        // Applies to every Gateway's data-plane Service.
+                        service: {
+                            type: c.serviceType,
+                            ...(nodePorts.length > 0 && c.serviceType !== "ClusterIP" ? { nodePorts } : {}),
+                            ...(c.sourceRanges.length > 0 ? { loadBalancerSourceRanges: c.sourceRanges } : {}),
+                            ...(Object.keys(c.serviceAnnotations).length > 0 ? { annotations: c.serviceAnnotations } : {}),
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [ns, crds] },
+        );
+        return [crds, chart];
+    }
+}
+
+/** host[:port] for the http listener: the listener port is added when the address has none. */
+function withPort(address: string, port: number): string {
+    return /:\d+$/.test(address) || port === 80 ? address : `${address}:${port}`;
+}

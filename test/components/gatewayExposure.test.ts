@@ -1,0 +1,189 @@
+import * as assert from "assert";
+import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
+import { runProgram } from "../support/program";
+import { validateAgainstSchema } from "../support/schemas";
+
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const CRDS = "kubernetes:yaml/v2:ConfigFile";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+
+const tlsRouting = {
+    hosts: ["secure.example.com", "plain.example.com"],
+    tls: [{ hosts: ["secure.example.com"], secretName: "secure-tls" }],
+};
+
+describe("Gateway API exposure", () => {
+    describe("the implementation", () => {
+        it("installs the pinned standard-channel Gateway API CRDs and the pinned NGINX Gateway Fabric chart", async () => {
+            const run = await runProgram({ exposures: "gateway" });
+            assert.strictEqual(run.one(CRDS).inputs.file, "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml");
+            const chart = run.one(CHART).inputs;
+            assert.strictEqual(chart.chart, "oci://ghcr.io/nginx/charts/nginx-gateway-fabric");
+            assert.strictEqual(chart.version, "2.6.0");
+            assert.strictEqual(chart.namespace, "nginx-gateway");
+            assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "nginx");
+            assert.strictEqual(chart.values.nginx.service.type, "LoadBalancer");
+            assert.ok(chart.values.nginxGateway.resources.requests.cpu, "control plane resource requests");
+            assert.ok(chart.values.nginx.container.resources.requests.memory, "data plane resource requests");
+        });
+
+        it("orders the CRDs before the controller, the controller before the Gateway, and the Gateway before its routes", async () => {
+            const run = await runProgram({ exposures: "gateway" });
+            const reg = (type: string) => run.registrations.find((r) => r.type === type)!;
+            const dependsOn = (type: string, on: string) =>
+                reg(type).dependencies.some((urn) => urn.includes(`::${on}::`) || urn.endsWith(`${on}::${reg(on).name}`));
+            assert.ok(dependsOn(CHART, CRDS), "chart waits for CRDs");
+            assert.ok(dependsOn(GATEWAY, CHART) && dependsOn(GATEWAY, CRDS), "Gateway waits for CRDs and controller");
+            assert.ok(dependsOn(ROUTE, GATEWAY), "route waits for its Gateway");
+        });
+
+        it("takes chart and CRD versions, class, data-plane service type and node ports from config", async () => {
+            const run = await runProgram({
+                exposures: "gateway",
+                gateway: {
+                    className: "edge",
+                    nodePorts: { http: 30082 },
+                    controller: { serviceType: "NodePort", chartVersion: "2.5.1", crdsVersion: "1.5.0" },
+                },
+            });
+            const chart = run.one(CHART).inputs;
+            assert.strictEqual(chart.version, "2.5.1");
+            assert.match(run.one(CRDS).inputs.file, /\/download\/v1\.5\.0\/standard-install\.yaml$/);
+            assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "edge");
+            assert.deepStrictEqual(chart.values.nginx.service, { type: "NodePort", nodePorts: [{ port: 30082, listenerPort: 80 }] });
+            assert.strictEqual(run.one(GATEWAY).inputs.spec.gatewayClassName, "edge");
+        });
+    });
+
+    describe("the Gateway and its routes", () => {
+        it("declares a Gateway with an HTTP listener and the seed's /vericonf route to the echo Service's real name and port", async () => {
+            const run = await runProgram({ exposures: "gateway", serviceName: "hello", servicePort: "8080" });
+            const gw = run.one(GATEWAY).state;
+            assert.deepStrictEqual(gw.spec.listeners, [{ name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } }]);
+            const route = run.one(ROUTE).state;
+            const service = run
+                .ofType("kubernetes:core/v1:Service")
+                .map((s) => s.state)
+                .find((s) => s.spec.type === "ClusterIP");
+            assert.deepStrictEqual(route.spec.parentRefs, [{ name: gw.metadata.name, namespace: gw.metadata.namespace }]);
+            assert.deepStrictEqual(route.spec.rules, [
+                { matches: [{ path: { type: "PathPrefix", value: "/vericonf" } }], backendRefs: [{ name: service.metadata.name, port: 8080 }] },
+            ]);
+            assert.strictEqual(route.metadata.namespace, service.metadata.namespace);
+            for (const obj of run.objects.filter((o) => o.apiVersion.startsWith("gateway."))) validateAgainstSchema(obj);
+        });
+
+        it("carries the same hosts and paths as the Ingress", async () => {
+            const routing = { hosts: ["echo.example.com", { host: "api.example.com", path: "/echo", pathType: "Exact" }] };
+            const run = await runProgram({ exposures: "ingress,gateway", ingress: routing });
+            const fromIngress = run
+                .one(INGRESS)
+                .inputs.spec.rules.flatMap((r: any) =>
+                    r.http.paths.map((p: any) => `${r.host} ${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`),
+                );
+            const fromRoutes = run
+                .ofType(ROUTE)
+                .flatMap((r) =>
+                    r.inputs.spec.rules.map(
+                        (rule: any) =>
+                            `${r.inputs.spec.hostnames[0]} ${rule.matches[0].path.type.replace("PathPrefix", "Prefix")} ${rule.matches[0].path.value} -> ${rule.backendRefs[0].name}:${rule.backendRefs[0].port}`,
+                    ),
+                );
+            assert.deepStrictEqual(fromRoutes, fromIngress);
+            assert.deepStrictEqual(run.outputs.gatewayUrls, ["http://echo.example.com/vericonf", "http://api.example.com/echo"]);
+        });
+
+        it("terminates TLS on an HTTPS listener per TLS host with its certificate, and redirects that host's http to https", async () => {
+            const run = await runProgram({ exposures: "gateway", ingress: tlsRouting });
+            const listeners = run.one(GATEWAY).inputs.spec.listeners;
+            assert.deepStrictEqual(listeners[1], {
+                name: "https-0",
+                protocol: "HTTPS",
+                port: 443,
+                hostname: "secure.example.com",
+                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: "secure-tls" }] },
+                allowedRoutes: { namespaces: { from: "Same" } },
+            });
+            const routes = Object.fromEntries(run.ofType(ROUTE).map((r) => [r.inputs.metadata.name, r.inputs.spec]));
+            assert.strictEqual(routes["veri-route-0"].parentRefs[0].sectionName, "https-0");
+            assert.deepStrictEqual(routes["veri-route-0-http"].rules[0].filters, [
+                { type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } },
+            ]);
+            assert.strictEqual(routes["veri-route-1"].parentRefs[0].sectionName, undefined, "the plain host attaches to every listener");
+            assert.deepStrictEqual(run.outputs.gatewayUrls, ["https://secure.example.com/vericonf", "http://plain.example.com/vericonf"]);
+            for (const obj of run.objects.filter((o) => o.apiVersion.startsWith("gateway."))) validateAgainstSchema(obj);
+        });
+
+        it("keeps plain http working for TLS hosts when ingress.sslRedirect is false", async () => {
+            const run = await runProgram({ exposures: "gateway", ingress: { ...tlsRouting, sslRedirect: false } });
+            const http = run.ofType(ROUTE).find((r) => r.inputs.metadata.name === "veri-route-0-http")!.inputs.spec;
+            assert.strictEqual(http.rules[0].filters, undefined);
+            assert.strictEqual(http.rules[0].backendRefs[0].name, "veri-service");
+        });
+
+        it("attaches to an existing Gateway instead of declaring one", async () => {
+            const run = await runProgram({ exposures: "gateway", gateway: { existing: { name: "shared", namespace: "infra" }, address: "gw.example.net" } });
+            assert.strictEqual(run.ofType(GATEWAY).length + run.ofType(CHART).length + run.ofType(CRDS).length, 0);
+            assert.deepStrictEqual(run.one(ROUTE).inputs.spec.parentRefs, [{ name: "shared", namespace: "infra" }]);
+            assert.strictEqual(run.outputs.urls.gateway, "http://gw.example.net/vericonf");
+            const np = run.objects.find((o) => o.kind === "NetworkPolicy")!;
+            assert.ok(
+                np.spec.ingress[0].from.some((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "infra"),
+                "the existing Gateway's data plane namespace may reach the echo pods",
+            );
+        });
+    });
+
+    describe("URLs", () => {
+        it("use the host where the route has one", async () => {
+            const run = await runProgram({ exposures: "gateway", ingress: { hosts: ["echo.example.com"] } });
+            assert.strictEqual(run.outputs.urls.gateway, "http://echo.example.com/vericonf");
+        });
+
+        it("use the IP the Gateway reports", async () => {
+            const run = await runProgram({ exposures: "gateway" }, { loadBalancer: "ip" });
+            assert.strictEqual(run.outputs.urls.gateway, `http://${MOCK_LB_IP}/vericonf`);
+            assert.strictEqual(run.one(GATEWAY).inputs.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.addresses[0].value}");
+        });
+
+        it("use the hostname the Gateway reports", async () => {
+            const run = await runProgram({ exposures: "gateway" }, { loadBalancer: "hostname" });
+            assert.strictEqual(run.outputs.urls.gateway, `http://${MOCK_LB_HOSTNAME}/vericonf`);
+        });
+
+        it("use the configured address for a NodePort data plane, with the listener port when it has none", async () => {
+            const viaKind = await runProgram({ exposures: "gateway", gateway: { address: "localhost:8082", controller: { serviceType: "NodePort" } } });
+            assert.strictEqual(viaKind.outputs.urls.gateway, "http://localhost:8082/vericonf");
+            const custom = await runProgram({
+                exposures: "gateway",
+                gateway: { address: "gw.internal", httpPort: 8080, controller: { serviceType: "NodePort" } },
+            });
+            assert.strictEqual(custom.outputs.urls.gateway, "http://gw.internal:8080/vericonf");
+        });
+
+        it("say plainly when no reachable address is known", async () => {
+            const nodePort = await runProgram({ exposures: "gateway", gateway: { controller: { serviceType: "NodePort" } } });
+            assert.match(
+                nodePort.outputs.urls.gateway,
+                /^pending: the NodePort data plane .*kubectl get gateway echo-gateway -n echo; or set gateway\.address/,
+            );
+            const noLb = await runProgram({ exposures: "gateway" }, { loadBalancer: "none" });
+            assert.match(noLb.outputs.urls.gateway, /^pending: the Gateway has reported no address yet/);
+        });
+
+        it("sit beside the Ingress URLs: two addresses, one echo behind both", async () => {
+            const run = await runProgram({
+                exposures: "ingress,gateway",
+                ingress: { address: "localhost:8081", controller: { serviceType: "NodePort" } },
+                gateway: { address: "localhost:8082", controller: { serviceType: "NodePort" } },
+            });
+            assert.strictEqual(run.outputs.urls.ingress, "http://localhost:8081/vericonf");
+            assert.strictEqual(run.outputs.urls.gateway, "http://localhost:8082/vericonf");
+            const ingressBackend = run.one(INGRESS).inputs.spec.rules[0].http.paths[0].backend.service;
+            const routeBackend = run.one(ROUTE).inputs.spec.rules[0].backendRefs[0];
+            assert.deepStrictEqual([routeBackend.name, routeBackend.port], [ingressBackend.name, ingressBackend.port.number]);
+        });
+    });
+});
