@@ -66,7 +66,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
                                 protocol: "HTTPS",
                                 port: s.httpsPort,
                                 hostname: host,
-                                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: args.routing.tls.find((t) => t.hosts.includes(host))!.secretName }] },
+                                tls: {
+                                    mode: "Terminate",
+                                    certificateRefs: [{ kind: "Secret", group: "", name: args.routing.tls.find((t) => t.hosts.includes(host))!.secretName }],
+                                },
                                 allowedRoutes: { namespaces: { from: "Same" } },
                             })),
                         ],
@@ -136,7 +139,12 @@ export class GatewayExposure extends pulumi.ComponentResource {
         this.registerOutputs({ urls: this.urls });
     }
 
-    private httpRoute(resourceName: string, routeName: string, namespace: pulumi.Input<string>, spec: Record<string, unknown>): k8s.apiextensions.CustomResource {
+    private httpRoute(
+        resourceName: string,
+        routeName: string,
+        namespace: pulumi.Input<string>,
+        spec: Record<string, unknown>,
+    ): k8s.apiextensions.CustomResource {
         return new k8s.apiextensions.CustomResource(
             resourceName,
             {

@@ -57,7 +57,17 @@ export const GATEWAY_DEFAULTS = {
 };
 
 const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "controller"];
-const CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "crdsVersion", "serviceType", "resources", "sourceRanges", "serviceAnnotations"];
+const CONTROLLER_KEYS = [
+    "install",
+    "namespace",
+    "releaseName",
+    "chartVersion",
+    "crdsVersion",
+    "serviceType",
+    "resources",
+    "sourceRanges",
+    "serviceAnnotations",
+];
 
 /** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
 export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySettings {
@@ -87,7 +97,11 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
         if (r.pathType === "ImplementationSpecific") {
             // HTTPRoute has PathPrefix, Exact and (extended support) RegularExpression, no
             // implementation-specific matching: the same routing cannot be expressed.
-            throw new ConfigError(i === 0 ? "ingress.pathType" : `ingress.hosts[${i}].pathType`, r.pathType, "Prefix or Exact when gateway is an exposure (HTTPRoute has no ImplementationSpecific path match)");
+            throw new ConfigError(
+                i === 0 ? "ingress.pathType" : `ingress.hosts[${i}].pathType`,
+                r.pathType,
+                "Prefix or Exact when gateway is an exposure (HTTPRoute has no ImplementationSpecific path match)",
+            );
         }
     });
     return settings;

@@ -79,7 +79,11 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     if (installs("gateway", gateway.controller.install && !gateway.existing)) {
         const taken = [namespace, ...(installs("ingress", ingress.controller.install) ? [ingress.controller.namespace] : [])];
         if (taken.includes(gateway.controller.namespace)) {
-            throw new ConfigError("gateway.controller.namespace", gateway.controller.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
+            throw new ConfigError(
+                "gateway.controller.namespace",
+                gateway.controller.namespace,
+                `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`,
+            );
         }
     }
     return {
