@@ -4,6 +4,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { DEFAULTS } from "../../stacks/defaults";
 import { ROOT } from "../support/program";
+import { shippedStacks, stackConfig } from "../support/stacks";
 
 describe("Pulumi.yaml config block", () => {
     const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
@@ -35,4 +36,18 @@ describe("Pulumi.yaml config block", () => {
             assert.ok(key in declared, `${key} has a default in code but is not declared in Pulumi.yaml`);
         }
     });
+});
+
+describe("shipped stack files against the Pulumi.yaml types", () => {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
+    const jsType: Record<string, string> = { string: "string", integer: "number", boolean: "boolean" };
+    for (const stack of shippedStacks()) {
+        it(`Pulumi.${stack}.yaml gives each typed key a value of its type (the CLI rejects others before the program runs)`, () => {
+            const config = stackConfig(stack);
+            for (const [key, decl] of Object.entries<any>(project.config)) {
+                if (!(key in config)) continue;
+                assert.strictEqual(typeof config[key], jsType[decl.type], `${stack}: ${key} is declared ${decl.type} in Pulumi.yaml`);
+            }
+        });
+    }
 });
