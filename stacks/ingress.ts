@@ -1,31 +1,15 @@
+import { COMMON_CONTROLLER_KEYS, ControllerSettings, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
-import { parseResources, ResourceSettings } from "./resources";
 import { parseRoutes, RouteSettings } from "./routes";
 import * as v from "./validate";
 
-export const CONTROLLER_SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
-export type ControllerServiceType = (typeof CONTROLLER_SERVICE_TYPES)[number];
-
-export interface IngressControllerSettings {
-    /** Install ingress-nginx, or only declare Ingress rules for a controller already in the cluster. */
-    install: boolean;
-    namespace: string;
-    /** Helm release name and fullnameOverride: the controller Service is `<releaseName>-controller`. */
-    releaseName: string;
-    /** The ingress-nginx Helm chart version. Pinned: unpinned, the component installs the newest. */
-    chartVersion: string;
-    serviceType: ControllerServiceType;
+export interface IngressControllerSettings extends ControllerSettings {
     /** Fixed node ports for a NodePort controller (kind/k3d port mappings point at them). */
     nodePorts: { http?: number; https?: number };
     /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
     hostPort: boolean;
     replicas: number;
-    resources: ResourceSettings;
-    /** Annotations for the controller's Service (cloud load-balancer options). */
-    serviceAnnotations: Record<string, string>;
-    /** loadBalancerSourceRanges of the controller's LoadBalancer Service. */
-    sourceRanges: string[];
 }
 
 export interface IngressSettings extends RouteSettings {
@@ -48,7 +32,7 @@ export const INGRESS_DEFAULTS = {
         // The project's final release. Charts before 4.11.5 / 4.12.1 are open to CVE-2025-1974
         // (unauthenticated RCE through the admission webhook).
         chartVersion: "4.15.1",
-        serviceType: "LoadBalancer" as ControllerServiceType,
+        serviceType: "LoadBalancer" as ServiceType,
         hostPort: false,
         replicas: 1,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
@@ -56,19 +40,7 @@ export const INGRESS_DEFAULTS = {
 };
 
 const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "sslRedirect", "annotations", "controller"];
-const CONTROLLER_KEYS = [
-    "install",
-    "namespace",
-    "releaseName",
-    "chartVersion",
-    "serviceType",
-    "nodePorts",
-    "hostPort",
-    "replicas",
-    "resources",
-    "serviceAnnotations",
-    "sourceRanges",
-];
+const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas"];
 
 export function parseIngress(raw: unknown): IngressSettings {
     const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
@@ -86,23 +58,11 @@ function parseController(raw: unknown): IngressControllerSettings {
     const key = "ingress.controller";
     const d = INGRESS_DEFAULTS.controller;
     const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
-    const nodePorts = optional(o.nodePorts, (x) => v.object(`${key}.nodePorts`, x, ["http", "https"])) ?? {};
-    const sourceRanges = optional(o.sourceRanges, (x) => v.stringList(`${key}.sourceRanges`, x)) ?? [];
     return {
-        install: optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? d.install,
-        namespace: optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? d.namespace,
-        releaseName: optional(o.releaseName, (x) => v.dnsLabel(`${key}.releaseName`, x)) ?? d.releaseName,
-        chartVersion: optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, "4.15.1")) ?? d.chartVersion,
-        serviceType: optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, CONTROLLER_SERVICE_TYPES)) ?? d.serviceType,
-        nodePorts: {
-            http: optional(nodePorts.http, (x) => v.nodePort(`${key}.nodePorts.http`, x)),
-            https: optional(nodePorts.https, (x) => v.nodePort(`${key}.nodePorts.https`, x)),
-        },
+        ...parseControllerCommon(key, o, d),
+        nodePorts: parseNodePorts(`${key}.nodePorts`, o.nodePorts),
         hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
         replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
-        resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, d.resources)) ?? d.resources,
-        serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
-        sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
     };
 }
 

@@ -1,0 +1,59 @@
+import { optional } from "./optional";
+import { parseResources, ResourceSettings } from "./resources";
+import * as v from "./validate";
+
+/*
+ * What the two installed proxies (ingress-nginx, NGINX Gateway Fabric) have in common: whether to
+ * install them, where, which pinned chart, how their Service is exposed, and their resources.
+ */
+
+export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export interface ControllerSettings {
+    /** Install it, or use one that already runs in the cluster. */
+    install: boolean;
+    /** Its own namespace, created by the program. */
+    namespace: string;
+    /** Helm release name. */
+    releaseName: string;
+    /** The Helm chart version: pinned, so every `pulumi up` installs the same thing. */
+    chartVersion: string;
+    /** The type of the Service clients reach it through. */
+    serviceType: ServiceType;
+    resources: ResourceSettings;
+    /** loadBalancerSourceRanges of its LoadBalancer Service. */
+    sourceRanges: string[];
+    /** Annotations for its Service (cloud load-balancer options). */
+    serviceAnnotations: Record<string, string>;
+}
+
+export const COMMON_CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "serviceType", "resources", "sourceRanges", "serviceAnnotations"];
+
+/** Reads the common keys of `<key>` (an already-read object), falling back to `defaults`. */
+export function parseControllerCommon(
+    key: string,
+    o: Record<string, unknown>,
+    defaults: Omit<ControllerSettings, "sourceRanges" | "serviceAnnotations">,
+): ControllerSettings {
+    const sourceRanges = optional(o.sourceRanges, (x) => v.stringList(`${key}.sourceRanges`, x)) ?? [];
+    return {
+        install: optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? defaults.install,
+        namespace: optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? defaults.namespace,
+        releaseName: optional(o.releaseName, (x) => v.dnsLabel(`${key}.releaseName`, x)) ?? defaults.releaseName,
+        chartVersion: optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, defaults.chartVersion)) ?? defaults.chartVersion,
+        serviceType: optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, SERVICE_TYPES)) ?? defaults.serviceType,
+        resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, defaults.resources)) ?? defaults.resources,
+        sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
+        serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
+    };
+}
+
+/** `{ http, https }` fixed node ports (kind/k3d port mappings point at them); unset ones are allocated. */
+export function parseNodePorts(key: string, raw: unknown): { http?: number; https?: number } {
+    const o = optional(raw, (x) => v.object(key, x, ["http", "https"])) ?? {};
+    return {
+        http: optional(o.http, (x) => v.nodePort(`${key}.http`, x)),
+        https: optional(o.https, (x) => v.nodePort(`${key}.https`, x)),
+    };
+}
