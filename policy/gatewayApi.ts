@@ -51,4 +51,21 @@ const httpRouteParentRefs: ResourceValidationPolicy = {
     }),
 };
 
-export const gatewayApiPolicies: ResourceValidationPolicy[] = [chartVersion, manifestUrlVersioned, httpRouteParentRefs];
+const httpsListenerCertificate: ResourceValidationPolicy = {
+    name: "gateway-https-listener-certificate",
+    description: "Gateway HTTPS listeners terminate TLS with a certificate (tls.mode Terminate and certificateRefs).",
+    enforcementLevel: "mandatory",
+    validateResource: forType("kubernetes:gateway.networking.k8s.io/v1:Gateway", (gateway, _args, report) => {
+        for (const listener of gateway.spec?.listeners ?? []) {
+            if (listener.protocol !== "HTTPS") continue;
+            const tls = listener.tls ?? {};
+            if ((tls.mode ?? "Terminate") !== "Terminate" || (tls.certificateRefs ?? []).length === 0) {
+                report(
+                    `Listener '${listener.name}' is HTTPS without a certificate: set tls.mode Terminate and tls.certificateRefs to the host's kubernetes.io/tls Secret.`,
+                );
+            }
+        }
+    }),
+};
+
+export const gatewayApiPolicies: ResourceValidationPolicy[] = [chartVersion, manifestUrlVersioned, httpRouteParentRefs, httpsListenerCertificate];

@@ -351,6 +351,27 @@ describe("policy pack: Gateway API", () => {
         assertViolates("httproute-parent-refs", [route({ parentRefs: [] })], /Set spec.parentRefs/);
         assertViolates("httproute-parent-refs", [route({})], /Set spec.parentRefs/);
     });
+
+    it("gateway-https-listener-certificate", () => {
+        const gateway = (listener: object): ResourceUnderTest => ({
+            type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+            name: "echo-gateway",
+            props: {
+                metadata: { name: "echo-gateway" },
+                spec: { gatewayClassName: "nginx", listeners: [{ name: "http", protocol: "HTTP", port: 80 }, listener] },
+            },
+        });
+        const https = { name: "https-0", protocol: "HTTPS", port: 443, hostname: "echo.example.com" };
+        assertPasses("gateway-https-listener-certificate", [
+            gateway({ ...https, tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "echo-tls" }] } }),
+        ]);
+        assertViolates("gateway-https-listener-certificate", [gateway(https)], /HTTPS without a certificate/);
+        assertViolates(
+            "gateway-https-listener-certificate",
+            [gateway({ ...https, tls: { mode: "Terminate", certificateRefs: [] } })],
+            /HTTPS without a certificate/,
+        );
+    });
 });
 
 describe("policy pack: coverage", () => {
