@@ -105,13 +105,13 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
     return new Promise((res) => pulumi.output(value).apply((v) => res(v as T)));
 }
 
-/** Loads a module of this project afresh, so each run declares its resources again. */
+/**
+ * Loads the program afresh, so each run declares its resources again. Only index.ts runs code at
+ * load time (components/ and stacks/ only define things), so only it is reloaded: reloading the
+ * rest would re-transpile it on every run for nothing.
+ */
 function loadFresh(file: string): Record<string, unknown> {
-    for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.includes(`${path.sep}test${path.sep}`)) {
-            delete require.cache[key];
-        }
-    }
+    delete require.cache[require.resolve(file)];
     return require(file);
 }
 
