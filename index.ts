@@ -65,6 +65,14 @@ export const urls = pulumi.all([services.urls, ingress?.urls, gateway?.urls]).ap
 export const ingressUrls = ingress?.urls;
 /** Every host/path URL of the HTTPRoutes (the first is urls.gateway). */
 export const gatewayUrls = gateway?.urls;
+/**
+ * Where each proxy is reached (host[:port]), whatever DNS says: a host's URL goes to whichever
+ * proxy its DNS points at, so these are what to compare (`curl --resolve`) and cut over to.
+ */
+export const proxyAddresses = pulumi.all([ingress?.address, gateway?.address]).apply(([ingressAddress, gatewayAddress]) => ({
+    ...(ingressAddress ? { ingress: ingressAddress } : {}),
+    ...(gatewayAddress ? { gateway: gatewayAddress } : {}),
+}));
 /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
 export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
 /** The seed's in-cluster busybox check, ready to paste. */

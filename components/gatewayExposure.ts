@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GatewaySettings } from "../stacks/gateway";
 import { isTls, Route, RouteSettings } from "../stacks/routes";
-import { authority, routeUrls } from "./routeUrls";
+import { authority, Reach, routeUrls } from "./routeUrls";
 import { pending } from "./urls";
 
 export interface GatewayExposureArgs {
@@ -31,6 +31,8 @@ export class GatewayExposure extends pulumi.ComponentResource {
     public readonly gateway?: k8s.apiextensions.CustomResource;
     public readonly routes: k8s.apiextensions.CustomResource[];
     public readonly urls: pulumi.Output<string[]>;
+    /** host[:port] where clients reach the Gateway (what DNS for the hosts points at), or a pending message. */
+    public readonly address: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayExposureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("echo-exposure:index:GatewayExposure", name, {}, opts);
@@ -41,7 +43,6 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const listenerFor = (host: string) => `https-${hostsWithTls.indexOf(host)}`;
 
         if (!s.existing) {
-            const waitForAddress = s.controller.serviceType === "LoadBalancer";
             this.gateway = new k8s.apiextensions.CustomResource(
                 `${name}-gateway`,
                 {
@@ -51,9 +52,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         name: s.name,
                         namespace: args.namespace,
                         labels: { "app.kubernetes.io/part-of": "echo-exposure" },
-                        // pulumi-kubernetes has no built-in await for Gateways: wait for the address
-                        // the URL needs (LoadBalancer), or for the Gateway to be programmed.
-                        annotations: { "pulumi.com/waitFor": waitForAddress ? "jsonpath={.status.addresses[0].value}" : "condition=Programmed" },
+                        // pulumi-kubernetes has no built-in await for Gateways. Programmed is True once
+                        // the data plane serves the Gateway and (Gateway API) has its address, so the
+                        // URL can use it; waiting for an address alone would pass with no proxy running.
+                        annotations: { "pulumi.com/waitFor": "condition=Programmed" },
                     },
                     spec: {
                         gatewayClassName: s.className,
@@ -125,7 +127,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const reachableStatus = s.controller.serviceType === "LoadBalancer" && !s.existing;
         const gatewayRef = s.existing ? `${s.existing.name} -n ${s.existing.namespace}` : `${s.name} -n <echo namespace>`;
         const status: pulumi.Output<any> = this.gateway ? (this.gateway as unknown as { status: pulumi.Output<any> }).status : pulumi.output(undefined);
-        this.urls = pulumi.all([status, args.namespace]).apply(([st, ns]) => {
+        const reach = pulumi.all([status, args.namespace]).apply(([st, ns]): Reach => {
             const reported: string | undefined = st?.addresses?.[0]?.value;
             const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
             const how = `kubectl get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
@@ -134,9 +136,11 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 : reachableStatus
                   ? "the Gateway has reported no address yet"
                   : `the ${s.controller.serviceType} data plane is not reachable at an address the Gateway reports`;
-            return routeUrls(args.routing, address ? withPort(address, s.httpPort) : undefined, pending(why, how));
+            return { address: address ? withPort(address, s.httpPort) : undefined, pending: pending(why, how) };
         });
-        this.registerOutputs({ urls: this.urls });
+        this.address = reach.apply((r) => r.address ?? r.pending);
+        this.urls = reach.apply((r) => routeUrls(args.routing, r.address, r.pending));
+        this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
     private httpRoute(
@@ -174,11 +178,16 @@ export class GatewayExposure extends pulumi.ComponentResource {
             { parent: this },
         );
         // NGF's chart does not install the Gateway API CRDs; the version must be one it supports.
-        const crds = new k8s.yaml.v2.ConfigFile(
-            `${name}-gateway-api-crds`,
-            { file: `https://github.com/kubernetes-sigs/gateway-api/releases/download/v${c.crdsVersion}/standard-install.yaml` },
-            { parent: this },
-        );
+        // They are cluster-wide: this stack then owns them (see README "Gateway API CRDs").
+        const crds = c.installCrds
+            ? [
+                  new k8s.yaml.v2.ConfigFile(
+                      `${name}-gateway-api-crds`,
+                      { file: `https://github.com/kubernetes-sigs/gateway-api/releases/download/v${c.crdsVersion}/standard-install.yaml` },
+                      { parent: this },
+                  ),
+              ]
+            : [];
         const nodePorts = [
             ...(s.nodePorts.http !== undefined ? [{ port: s.nodePorts.http, listenerPort: s.httpPort }] : []),
             ...(s.nodePorts.https !== undefined ? [{ port: s.nodePorts.https, listenerPort: s.httpsPort }] : []),
@@ -203,15 +212,22 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         service: {
                             type: c.serviceType,
                             ...(nodePorts.length > 0 && c.serviceType !== "ClusterIP" ? { nodePorts } : {}),
+                            // NGF defaults to Local, under which a node port answers only on nodes
+                            // running a proxy pod; Cluster answers on every node, like ingress-nginx.
+                            ...(c.serviceType === "NodePort" ? { externalTrafficPolicy: "Cluster" } : {}),
                             ...(c.sourceRanges.length > 0 ? { loadBalancerSourceRanges: c.sourceRanges } : {}),
-                            ...(Object.keys(c.serviceAnnotations).length > 0 ? { annotations: c.serviceAnnotations } : {}),
+                            // The data-plane Service spec (NginxProxy) has no annotations field:
+                            // annotations go through a patch of the generated Service.
+                            ...(Object.keys(c.serviceAnnotations).length > 0
+                                ? { patches: [{ type: "Merge", value: { metadata: { annotations: c.serviceAnnotations } } }] }
+                                : {}),
                         },
                     },
                 },
             },
-            { parent: this, dependsOn: [ns, crds] },
+            { parent: this, dependsOn: [ns, ...crds] },
         );
-        return [crds, chart];
+        return [...crds, chart];
     }
 }
 

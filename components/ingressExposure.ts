@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as nginx from "@pulumi/kubernetes-ingress-nginx";
 import * as pulumi from "@pulumi/pulumi";
 import { IngressSettings } from "../stacks/ingress";
-import { authority, routeUrls } from "./routeUrls";
+import { authority, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
 
 export interface IngressExposureArgs {
@@ -22,6 +22,8 @@ export class IngressExposure extends pulumi.ComponentResource {
     public readonly ingress: k8s.networking.v1.Ingress;
     /** Every host/path URL, in config order. */
     public readonly urls: pulumi.Output<string[]>;
+    /** host[:port] where clients reach the controller (what DNS for the hosts points at), or a pending message. */
+    public readonly address: pulumi.Output<string>;
 
     constructor(name: string, args: IngressExposureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("echo-exposure:index:IngressExposure", name, {}, opts);
@@ -70,7 +72,7 @@ export class IngressExposure extends pulumi.ComponentResource {
 
         const reachableStatus = !c.install || c.serviceType === "LoadBalancer";
         const controllerService = `${c.releaseName}-controller`;
-        this.urls = pulumi.all([this.ingress.status, this.ingress.metadata.namespace]).apply(([status, ingressNamespace]) => {
+        const reach = pulumi.all([this.ingress.status, this.ingress.metadata.namespace]).apply(([status, ingressNamespace]): Reach => {
             const reported = firstAddress(status?.loadBalancer?.ingress);
             // Precedence: ingress.address when set (the user knows how clients get in); else the
             // address the controller publishes, unless that is a NodePort/ClusterIP Service's
@@ -79,19 +81,15 @@ export class IngressExposure extends pulumi.ComponentResource {
             const how = reachableStatus
                 ? `kubectl get ingress veri-ingress -n ${ingressNamespace}; or set ingress.address`
                 : `kubectl get svc ${controllerService} -n ${c.namespace} for the node port, then set ingress.address to <node host>:<port> (e.g. localhost:8081 with the kind recipe)`;
-            return routeUrls(
-                s,
-                address,
-                pending(
-                    reachableStatus
-                        ? "the ingress controller has reported no address yet"
-                        : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`,
-                    how,
-                ),
-            );
+            const why = reachableStatus
+                ? "the ingress controller has reported no address yet"
+                : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`;
+            return { address, pending: pending(why, how) };
         });
+        this.address = reach.apply((r) => r.address ?? r.pending);
+        this.urls = reach.apply((r) => routeUrls(s, r.address, r.pending));
 
-        this.registerOutputs({ urls: this.urls });
+        this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
     private installController(name: string, s: IngressSettings): nginx.IngressController {

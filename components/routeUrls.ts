@@ -18,3 +18,9 @@ export function routeUrls(routing: RouteSettings, authority: string | undefined,
 export function authority(address: string): string {
     return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
 }
+
+/** Where clients reach a proxy: its address (host[:port]) when known, and what to say when it is not. */
+export interface Reach {
+    address?: string;
+    pending: string;
+}

@@ -4,14 +4,29 @@ import { optional } from "./optional";
 import { RouteSettings } from "./routes";
 import * as v from "./validate";
 
+/**
+ * Chart versions known not to work here. NGINX Gateway Fabric runs each Gateway's data plane in the
+ * Gateway's namespace, which this program labels for the restricted Pod Security Standard.
+ */
+const BROKEN_CHARTS: Record<string, string> = {
+    "2.6.0":
+        "not 2.6.0: its data-plane nginx and init containers lack allowPrivilegeEscalation: false, so the restricted echo namespace rejects them (nginx-gateway-fabric#5276, fixed by #5279); use 2.5.1 or a 2.6.x patch with the fix",
+};
+
 export interface GatewayControllerSettings extends ControllerSettings {
     /** Gateway API release whose standard-channel CRDs are installed (pinned; must match the chart). */
     crdsVersion: string;
+    /** Install the CRDs (cluster-wide) too; false where the cluster already has them. */
+    installCrds: boolean;
 }
 
 export interface GatewaySettings {
-    /** Attach the HTTPRoute to this existing Gateway instead of declaring one. */
-    existing?: { name: string; namespace: string };
+    /**
+     * Attach the HTTPRoutes to this existing Gateway instead of declaring one. `proxyNamespace` is
+     * where its proxies run (the NetworkPolicy admits it); by default the Gateway's namespace, as
+     * with NGINX Gateway Fabric and Istio. Envoy Gateway, for one, runs them in its own namespace.
+     */
+    existing?: { name: string; namespace: string; proxyNamespace: string };
     /** Name of the Gateway this program declares. */
     name: string;
     className: string;
@@ -33,16 +48,18 @@ export const GATEWAY_DEFAULTS = {
         install: true,
         namespace: "nginx-gateway",
         releaseName: "ngf",
-        // NGINX Gateway Fabric 2.6.0 supports Gateway API 1.5.1 (its technical specifications).
-        chartVersion: "2.6.0",
+        // NGINX Gateway Fabric 2.5.1 supports Gateway API 1.5.1 and its data-plane pods meet the
+        // restricted Pod Security Standard (2.6.0 does not: see BROKEN_CHARTS).
+        chartVersion: "2.5.1",
         crdsVersion: "1.5.1",
+        installCrds: true,
         serviceType: "LoadBalancer" as ServiceType,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
     },
 };
 
 const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "controller"];
-const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion"];
+const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds"];
 
 /** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
 export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySettings {
@@ -50,8 +67,13 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
     const d = GATEWAY_DEFAULTS;
     const settings: GatewaySettings = {
         existing: optional(o.existing, (x) => {
-            const e = v.object("gateway.existing", x, ["name", "namespace"]);
-            return { name: v.dnsSubdomain("gateway.existing.name", e.name), namespace: v.dnsLabel("gateway.existing.namespace", e.namespace) };
+            const e = v.object("gateway.existing", x, ["name", "namespace", "proxyNamespace"]);
+            const namespace = v.dnsLabel("gateway.existing.namespace", e.namespace);
+            return {
+                name: v.dnsSubdomain("gateway.existing.name", e.name),
+                namespace,
+                proxyNamespace: optional(e.proxyNamespace, (y) => v.dnsLabel("gateway.existing.proxyNamespace", y)) ?? namespace,
+            };
         }),
         name: optional(o.name, (x) => v.dnsSubdomain("gateway.name", x)) ?? d.name,
         className: optional(o.className, (x) => v.dnsSubdomain("gateway.className", x)) ?? d.className,
@@ -82,8 +104,13 @@ function parseController(raw: unknown): GatewayControllerSettings {
     const key = "gateway.controller";
     const d = GATEWAY_DEFAULTS.controller;
     const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
+    const common = parseControllerCommon(key, o, d);
+    if (BROKEN_CHARTS[common.chartVersion]) {
+        throw new ConfigError(`${key}.chartVersion`, common.chartVersion, BROKEN_CHARTS[common.chartVersion]);
+    }
     return {
-        ...parseControllerCommon(key, o, d),
+        ...common,
         crdsVersion: optional(o.crdsVersion, (x) => v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion)) ?? d.crdsVersion,
+        installCrds: optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds,
     };
 }

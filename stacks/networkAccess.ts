@@ -4,10 +4,11 @@ import { Settings } from "./settings";
  * Who may open connections to the echo pods, derived from the chosen exposures:
  * - ClusterIP (declared for clusterIP, and as the backend of ingress and gateway): pods in the
  *   echo namespace, which is also where the in-cluster check runs;
- * - ingress: the ingress controller's namespace (its pods proxy to the echo pods directly);
+ * - ingress: the ingress controller's namespace (its pods proxy to the echo pods directly; with
+ *   ingress.controller.install false, ingress.controller.namespace must name where it runs);
  * - gateway: NGINX Gateway Fabric 2.x runs each Gateway's NGINX data plane in the Gateway's
- *   namespace, which is the echo namespace for the Gateway this program declares, or the
- *   existing Gateway's namespace;
+ *   namespace, which is the echo namespace for the Gateway this program declares; for an
+ *   existing Gateway, gateway.existing.proxyNamespace;
  * - nodePort and loadBalancer: anywhere. kube-proxy forwards node and load-balancer traffic with
  *   the client's or a node's source address (externalTrafficPolicy Cluster SNATs to a node IP),
  *   so no narrower peer would keep these exposures working. That is the trade-off: a NetworkPolicy
@@ -25,7 +26,7 @@ export function networkAccess(settings: Settings): NetworkAccess | undefined {
     const namespaces: string[] = [];
     if (on.has("ingress")) namespaces.push(settings.ingress.controller.namespace);
     const existingGateway = settings.gateway.existing;
-    if (on.has("gateway") && existingGateway) namespaces.push(existingGateway.namespace);
+    if (on.has("gateway") && existingGateway) namespaces.push(existingGateway.proxyNamespace);
     return {
         sameNamespace: on.has("clusterIP") || on.has("ingress") || on.has("gateway"),
         namespaces,

@@ -21,7 +21,7 @@ describe("Gateway API exposure", () => {
             assert.strictEqual(run.one(CRDS).inputs.file, "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml");
             const chart = run.one(CHART).inputs;
             assert.strictEqual(chart.chart, "oci://ghcr.io/nginx/charts/nginx-gateway-fabric");
-            assert.strictEqual(chart.version, "2.6.0");
+            assert.strictEqual(chart.version, "2.5.1");
             assert.strictEqual(chart.namespace, "nginx-gateway");
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "nginx");
             assert.strictEqual(chart.values.nginx.service.type, "LoadBalancer");
@@ -45,16 +45,33 @@ describe("Gateway API exposure", () => {
                 gateway: {
                     className: "edge",
                     nodePorts: { http: 30082 },
-                    controller: { serviceType: "NodePort", chartVersion: "2.5.1", crdsVersion: "1.5.0" },
+                    controller: { serviceType: "NodePort", chartVersion: "2.4.0", crdsVersion: "1.5.0" },
                 },
             });
             const chart = run.one(CHART).inputs;
-            assert.strictEqual(chart.version, "2.5.1");
+            assert.strictEqual(chart.version, "2.4.0");
             assert.match(run.one(CRDS).inputs.file, /\/download\/v1\.5\.0\/standard-install\.yaml$/);
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "edge");
-            assert.deepStrictEqual(chart.values.nginx.service, { type: "NodePort", nodePorts: [{ port: 30082, listenerPort: 80 }] });
+            assert.deepStrictEqual(chart.values.nginx.service, {
+                type: "NodePort",
+                nodePorts: [{ port: 30082, listenerPort: 80 }],
+                externalTrafficPolicy: "Cluster",
+            });
             assert.strictEqual(run.one(GATEWAY).inputs.spec.gatewayClassName, "edge");
         });
+    });
+
+    it("leaves the cluster-wide CRDs alone when installCrds is false", async () => {
+        const run = await runProgram({ exposures: "gateway", gateway: { controller: { installCrds: false } } });
+        assert.strictEqual(run.ofType(CRDS).length, 0);
+        assert.strictEqual(run.ofType(CHART).length, 1);
+    });
+
+    it("passes data-plane Service annotations as a patch (NginxProxy's Service spec has no annotations field)", async () => {
+        const annotations = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
+        const run = await runProgram({ exposures: "gateway", gateway: { controller: { serviceAnnotations: annotations } } });
+        assert.deepStrictEqual(run.one(CHART).inputs.values.nginx.service.patches, [{ type: "Merge", value: { metadata: { annotations } } }]);
+        assert.strictEqual(run.one(CHART).inputs.values.nginx.service.annotations, undefined);
     });
 
     describe("the Gateway and its routes", () => {
@@ -124,14 +141,17 @@ describe("Gateway API exposure", () => {
         });
 
         it("attaches to an existing Gateway instead of declaring one", async () => {
-            const run = await runProgram({ exposures: "gateway", gateway: { existing: { name: "shared", namespace: "infra" }, address: "gw.example.net" } });
+            const run = await runProgram({
+                exposures: "gateway",
+                gateway: { existing: { name: "shared", namespace: "infra", proxyNamespace: "envoy-gateway-system" }, address: "gw.example.net" },
+            });
             assert.strictEqual(run.ofType(GATEWAY).length + run.ofType(CHART).length + run.ofType(CRDS).length, 0);
             assert.deepStrictEqual(run.one(ROUTE).inputs.spec.parentRefs, [{ name: "shared", namespace: "infra" }]);
             assert.strictEqual(run.outputs.urls.gateway, "http://gw.example.net/vericonf");
             const np = run.objects.find((o) => o.kind === "NetworkPolicy")!;
             assert.ok(
-                np.spec.ingress[0].from.some((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "infra"),
-                "the existing Gateway's data plane namespace may reach the echo pods",
+                np.spec.ingress[0].from.some((p: any) => p.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "envoy-gateway-system"),
+                "the existing Gateway's proxy namespace may reach the echo pods",
             );
         });
     });
@@ -145,7 +165,12 @@ describe("Gateway API exposure", () => {
         it("use the IP the Gateway reports", async () => {
             const run = await runProgram({ exposures: "gateway" }, { loadBalancer: "ip" });
             assert.strictEqual(run.outputs.urls.gateway, `http://${MOCK_LB_IP}/vericonf`);
-            assert.strictEqual(run.one(GATEWAY).inputs.metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.addresses[0].value}");
+            assert.strictEqual(
+                run.one(GATEWAY).inputs.metadata.annotations["pulumi.com/waitFor"],
+                "condition=Programmed",
+                "waits until the data plane serves it",
+            );
+            assert.strictEqual(run.outputs.proxyAddresses.gateway, MOCK_LB_IP);
         });
 
         it("use the hostname the Gateway reports", async () => {
@@ -181,6 +206,7 @@ describe("Gateway API exposure", () => {
             });
             assert.strictEqual(run.outputs.urls.ingress, "http://localhost:8081/vericonf");
             assert.strictEqual(run.outputs.urls.gateway, "http://localhost:8082/vericonf");
+            assert.deepStrictEqual(run.outputs.proxyAddresses, { ingress: "localhost:8081", gateway: "localhost:8082" });
             const ingressBackend = run.one(INGRESS).inputs.spec.rules[0].http.paths[0].backend.service;
             const routeBackend = run.one(ROUTE).inputs.spec.rules[0].backendRefs[0];
             assert.deepStrictEqual([routeBackend.name, routeBackend.port], [ingressBackend.name, ingressBackend.port.number]);

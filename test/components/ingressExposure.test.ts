@@ -149,6 +149,7 @@ describe("Ingress exposure", () => {
         it("use the hostname a LoadBalancer controller publishes (AWS)", async () => {
             const run = await runProgram({ exposures: "ingress" }, { loadBalancer: "hostname" });
             assert.strictEqual(run.outputs.urls.ingress, `http://${MOCK_LB_HOSTNAME}/vericonf`);
+            assert.strictEqual(run.outputs.proxyAddresses.ingress, MOCK_LB_HOSTNAME);
         });
 
         it("never use the ClusterIP a NodePort controller publishes; use ingress.address instead", async () => {
@@ -165,6 +166,7 @@ describe("Ingress exposure", () => {
             assert.match(url, /kubectl get svc ingress-nginx-controller -n ingress-nginx/);
             assert.match(url, /ingress\.address/);
             assert.doesNotMatch(url, /10\.96\./);
+            assert.strictEqual(run.outputs.proxyAddresses.ingress, url, "no reachable controller address either");
         });
 
         it("say plainly when a LoadBalancer controller has no address yet", async () => {

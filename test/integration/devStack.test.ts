@@ -12,17 +12,34 @@ import { stackConfig } from "../support/stacks";
  * the port-forward), destroy. Opt in with ECHO_E2E=1 (`npm run test:integration`) on a machine
  * with the Pulumi CLI, kubectl, and the kind cluster from kind/cluster.yaml as the current context.
  * Without the opt-in, mocha reports it pending: it has not run, so it has not passed.
- * State goes to PULUMI_BACKEND_URL if set, else to a fresh local file backend in a temp dir.
+ * It destroys what it deployed, so it never touches a deployment it did not make: its state is a
+ * fresh local file backend in a temp dir (ECHO_E2E_BACKEND_URL overrides that; an ambient
+ * PULUMI_BACKEND_URL is ignored), and it refuses to start when the dev stack's namespaces already
+ * exist in the cluster (someone's `pulumi up -s dev`).
  */
 describe("integration: the dev stack on a real cluster", function () {
     before(function () {
         if (process.env.ECHO_E2E !== "1") this.skip();
         for (const tool of ["pulumi", "kubectl"]) {
             try {
-                execFileSync(tool, ["version"], { stdio: "ignore" });
+                execFileSync(tool, ["version", ...(tool === "kubectl" ? ["--client"] : [])], { stdio: "ignore" });
             } catch {
                 throw new Error(`ECHO_E2E=1 but '${tool}' is not on PATH: this test needs the Pulumi CLI and kubectl`);
             }
+        }
+        const context = String(stackConfig("dev")["kubernetes:context"]);
+        const taken = ["echo", "ingress-nginx", "nginx-gateway"].filter((ns) => {
+            try {
+                execFileSync("kubectl", ["--context", context, "get", "namespace", ns], { stdio: "ignore" });
+                return true;
+            } catch {
+                return false;
+            }
+        });
+        if (taken.length > 0) {
+            throw new Error(
+                `namespaces ${taken.join(", ")} already exist in ${context}: destroy that deployment first (this test deploys and destroys its own)`,
+            );
         }
     });
 
@@ -31,7 +48,7 @@ describe("integration: the dev stack on a real cluster", function () {
         const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
         const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-state-"));
         const envVars = {
-            PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
+            PULUMI_BACKEND_URL: process.env.ECHO_E2E_BACKEND_URL ?? `file://${stateDir}`,
             // Only for the throwaway local state made above; a real backend brings its own.
             PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "echo-exposure-integration",
         };

@@ -254,6 +254,13 @@ describe("bad gateway config", () => {
             allowed: /no 'v' prefix/,
         },
         {
+            why: "NGINX Gateway Fabric 2.6.0, whose data plane the restricted namespace rejects",
+            config: { gateway: { controller: { chartVersion: "2.6.0" } } },
+            key: "gateway.controller.chartVersion",
+            value: "2.6.0",
+            allowed: /allowPrivilegeEscalation/,
+        },
+        {
             why: "an unknown data-plane service type",
             config: { gateway: { controller: { serviceType: "External" } } },
             key: "gateway.controller.serviceType",
