@@ -17,7 +17,6 @@ export class ConfigError extends Error {
 /** Renders a bad value the way the user wrote it: strings quoted, objects as JSON. */
 export function describe(value: unknown): string {
     if (value === undefined) return "nothing";
-    if (typeof value === "string") return JSON.stringify(value);
     try {
         return JSON.stringify(value);
     } catch {

@@ -36,9 +36,9 @@ export function dnsSubdomain(key: string, value: unknown): string {
  */
 export function hostName(key: string, value: unknown): string {
     const s = string(key, value);
-    const bare = s;
-    const labels = bare.split(".");
-    const ok = s.length <= 253 && labels.length >= 1 && labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) && !/^[0-9.]+$/.test(bare); // Ingress and HTTPRoute hosts may not be IP addresses
+    const labels = s.split(".");
+    // Ingress and HTTPRoute hosts may not be IP addresses.
+    const ok = s.length <= 253 && labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) && !/^[0-9.]+$/.test(s);
     if (!ok) {
         throw new ConfigError(
             key,
