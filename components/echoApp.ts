@@ -1,7 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkAccess } from "../stacks/networkAccess";
-import { ResourceSettings } from "../stacks/resources";
+
+/** CPU and memory requests and limits, as Kubernetes quantities. */
+export interface ComputeResources {
+    requests: { cpu: string; memory: string };
+    limits: { cpu: string; memory: string };
+}
+
+/** Who may open connections to the echo pods (the NetworkPolicy's ingress peers). */
+export interface NetworkAccess {
+    /** Pods in the echo namespace (the ClusterIP Service's clients, proxies running there). */
+    sameNamespace: boolean;
+    /** Pods in these namespaces (proxies running elsewhere). */
+    namespaces: string[];
+    /** Any source (node ports and load balancers arrive with client or node addresses). */
+    anywhere: boolean;
+}
 
 export interface EchoAppArgs {
     namespace: string;
@@ -9,15 +23,25 @@ export interface EchoAppArgs {
     createNamespace: boolean;
     text: string;
     image: string;
+    imagePullPolicy: "Always" | "IfNotPresent" | "Never";
     replicas: number;
     containerPort: number;
-    resources: ResourceSettings;
+    resources: ComputeResources;
     /** Who may reach the pods; undefined declares no NetworkPolicy. */
     networkAccess?: NetworkAccess;
 }
 
 /** http-echo 1.0.0 is built on distroless `nonroot`: this is its user and group. */
 const NONROOT_ID = 65532;
+
+/**
+ * http-echo 1.0.0 stops accepting connections as soon as it gets SIGTERM (it calls
+ * server.Shutdown), while kube-proxy, ingress-nginx and the Gateway's NGINX still send to the pod
+ * until they see its endpoint removed. The preStop sleep keeps it serving through that window;
+ * the grace period leaves the server time to finish after it.
+ */
+const PRE_STOP_SLEEP_SECONDS = 10;
+const TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
 /** The labels every Service selects on: the seed's `app: http-echo`, and nothing else. */
 export const ECHO_SELECTOR = { app: "http-echo" } as const;
@@ -79,6 +103,7 @@ export class EchoApp extends pulumi.ComponentResource {
                         spec: {
                             // http-echo never calls the Kubernetes API.
                             automountServiceAccountToken: false,
+                            terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
                             securityContext: {
                                 runAsNonRoot: true,
                                 runAsUser: NONROOT_ID,
@@ -90,8 +115,7 @@ export class EchoApp extends pulumi.ComponentResource {
                                 {
                                     name: "http-echo",
                                     image: args.image,
-                                    // Re-check the tag's digest on every pull (Checkov CKV_K8S_15, Polaris).
-                                    imagePullPolicy: "Always",
+                                    imagePullPolicy: args.imagePullPolicy,
                                     args: [`-text=${args.text}`, `-listen=:${args.containerPort}`],
                                     ports: [{ name: ECHO_PORT_NAME, containerPort: args.containerPort, protocol: "TCP" }],
                                     securityContext: {
@@ -105,6 +129,9 @@ export class EchoApp extends pulumi.ComponentResource {
                                     // that stays unhealthy, so a slow moment doesn't kill it.
                                     readinessProbe: { ...probe, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
                                     livenessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
+                                    // The sleep action needs no shell (the distroless image has
+                                    // none); Kubernetes runs it by default since 1.30.
+                                    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
                                     resources: {
                                         requests: { ...args.resources.requests },
                                         limits: { ...args.resources.limits },

@@ -1,8 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { GatewaySettings } from "../stacks/gateway";
 import { isTls, Route, RouteSettings } from "../stacks/routes";
 import { authority, Reach, routeUrls } from "./routeUrls";
+import { LOAD_BALANCER_HELM_TIMEOUT_SECONDS } from "./ingressExposure";
 import { pending } from "./urls";
 
 export interface GatewayExposureArgs {
@@ -52,10 +55,8 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         name: s.name,
                         namespace: args.namespace,
                         labels: { "app.kubernetes.io/part-of": "echo-exposure" },
-                        // pulumi-kubernetes has no built-in await for Gateways. Programmed is True once
-                        // the data plane serves the Gateway and (Gateway API) has its address, so the
-                        // URL can use it; waiting for an address alone would pass with no proxy running.
-                        annotations: { "pulumi.com/waitFor": "condition=Programmed" },
+                        // pulumi-kubernetes has no built-in await for Gateways: waitFor names one.
+                        annotations: { "pulumi.com/waitFor": gatewayWaitFor(s.controller.serviceType) },
                     },
                     spec: {
                         gatewayClassName: s.className,
@@ -170,65 +171,106 @@ export class GatewayExposure extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: c.namespace,
-                    // NGF's control plane and data plane run restricted-compliant, but its
-                    // cert-generator job is not guaranteed to: enforce baseline, warn on restricted.
-                    labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+                    // NGF's control plane and its cert-generator Job run restricted-compliant
+                    // (chart 2.6.7 templates/deployment.yaml, certs-job.yaml).
+                    labels: {
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
+                    },
                 },
             },
             { parent: this },
         );
         // NGF's chart does not install the Gateway API CRDs; the version must be one it supports.
-        // They are cluster-wide: this stack then owns them (see README "Gateway API CRDs").
+        // They come from the bundle vendored in this repository (reviewable, no download at deploy
+        // time). They are cluster-wide: this stack then owns them (see README "Gateway API CRDs").
         const crds = c.installCrds
-            ? [
-                  new k8s.yaml.v2.ConfigFile(
-                      `${name}-gateway-api-crds`,
-                      { file: `https://github.com/kubernetes-sigs/gateway-api/releases/download/v${c.crdsVersion}/standard-install.yaml` },
-                      { parent: this },
-                  ),
-              ]
+            ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiBundle(c.crdsVersion) }, { parent: this })]
             : [];
         const nodePorts = [
             ...(s.nodePorts.http !== undefined ? [{ port: s.nodePorts.http, listenerPort: s.httpPort }] : []),
             ...(s.nodePorts.https !== undefined ? [{ port: s.nodePorts.https, listenerPort: s.httpsPort }] : []),
         ];
-        const chart = new k8s.helm.v4.Chart(
+        // helm.v3.Release, not helm.v4.Chart: the chart makes the control plane's TLS Secrets
+        // (server-tls, agent-tls) with a pre-install hook Job, which only a real Helm install
+        // runs; helm.v4.Chart skips hooks, and the control plane would never start.
+        const release = new k8s.helm.v3.Release(
             `${name}-gateway-controller`,
             {
                 name: c.releaseName,
-                chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric",
+                chart: NGF_CHART,
                 version: c.chartVersion,
                 namespace: ns.metadata.name,
-                values: {
-                    nginxGateway: {
-                        // The chart creates this GatewayClass, which the Gateway names.
-                        gatewayClassName: s.className,
-                        resources: c.resources,
-                        productTelemetry: { enable: false },
-                    },
-                    nginx: {
-                        container: { resources: c.resources },
-                        // Applies to every Gateway's data-plane Service.
-                        service: {
-                            type: c.serviceType,
-                            ...(nodePorts.length > 0 && c.serviceType !== "ClusterIP" ? { nodePorts } : {}),
-                            // NGF defaults to Local, under which a node port answers only on nodes
-                            // running a proxy pod; Cluster answers on every node, like ingress-nginx.
-                            ...(c.serviceType === "NodePort" ? { externalTrafficPolicy: "Cluster" } : {}),
-                            ...(c.sourceRanges.length > 0 ? { loadBalancerSourceRanges: c.sourceRanges } : {}),
-                            // The data-plane Service spec (NginxProxy) has no annotations field:
-                            // annotations go through a patch of the generated Service.
-                            ...(Object.keys(c.serviceAnnotations).length > 0
-                                ? { patches: [{ type: "Merge", value: { metadata: { annotations: c.serviceAnnotations } } }] }
-                                : {}),
-                        },
-                    },
-                },
+                // Roll a failed install or upgrade back, so the next `pulumi up` starts clean.
+                atomic: true,
+                // Helm waits for the control plane; with a LoadBalancer data plane, give a cloud
+                // time (Helm's default is 300 s).
+                timeout: c.serviceType === "LoadBalancer" ? LOAD_BALANCER_HELM_TIMEOUT_SECONDS : undefined,
+                values: ngfValues(s, nodePorts),
             },
             { parent: this, dependsOn: [ns, ...crds] },
         );
-        return [...crds, chart];
+        return [...crds, release];
     }
+}
+
+/**
+ * What `pulumi up` waits for on the Gateway. NGF sets Programmed once the Gateway is valid and its
+ * configuration is generated, before any data-plane pod runs, and accepts a LoadBalancer with no
+ * address yet (NGF v2.6.7 internal/controller/state/conditions, status setters): Programmed alone
+ * is not an address. For a LoadBalancer data plane also wait until status.addresses has one, so
+ * urls.gateway is a URL when `up` ends. A JSON list of conditions must all hold.
+ */
+export function gatewayWaitFor(serviceType: string): string {
+    return serviceType === "LoadBalancer" ? JSON.stringify(["condition=Programmed", "jsonpath={.status.addresses[0].value}"]) : "condition=Programmed";
+}
+
+/** NGINX Gateway Fabric's chart, from its OCI registry (chart README). */
+export const NGF_CHART = "oci://ghcr.io/nginx/charts/nginx-gateway-fabric";
+
+const GATEWAY_API_VENDOR = path.join(__dirname, "..", "vendor", "gateway-api");
+
+/** The standard-channel CRD bundle of a Gateway API release, vendored under vendor/gateway-api/. */
+export function gatewayApiBundle(version: string): string {
+    return path.join(GATEWAY_API_VENDOR, `v${version}`, "standard-install.yaml");
+}
+
+/** The Gateway API releases whose bundle is vendored (without the 'v'). */
+export function vendoredGatewayApiVersions(): string[] {
+    return fs
+        .readdirSync(GATEWAY_API_VENDOR)
+        .filter((d) => fs.existsSync(gatewayApiBundle(d.replace(/^v/, ""))))
+        .map((d) => d.replace(/^v/, ""));
+}
+
+/** The chart values (NGF 2.6.x values.yaml / values.schema.json). */
+export function ngfValues(s: GatewaySettings, nodePorts: { port: number; listenerPort: number }[]): Record<string, unknown> {
+    const c = s.controller;
+    return {
+        nginxGateway: {
+            // The chart creates this GatewayClass, which the Gateway names.
+            gatewayClassName: s.className,
+            resources: c.resources,
+            productTelemetry: { enable: false },
+        },
+        nginx: {
+            container: { resources: c.resources },
+            // Applies to every Gateway's data-plane Service.
+            service: {
+                type: c.serviceType,
+                ...(nodePorts.length > 0 && c.serviceType !== "ClusterIP" ? { nodePorts } : {}),
+                // NGF defaults to Local, under which a node port answers only on nodes
+                // running a proxy pod; Cluster answers on every node, like ingress-nginx.
+                ...(c.serviceType === "NodePort" ? { externalTrafficPolicy: "Cluster" } : {}),
+                ...(c.sourceRanges.length > 0 ? { loadBalancerSourceRanges: c.sourceRanges } : {}),
+                // The data-plane Service spec (NginxProxy) has no annotations field:
+                // annotations go through a patch of the generated Service.
+                ...(Object.keys(c.serviceAnnotations).length > 0
+                    ? { patches: [{ type: "Merge", value: { metadata: { annotations: c.serviceAnnotations } } }] }
+                    : {}),
+            },
+        },
+    };
 }
 
 /** host[:port] for the http listener: the listener port is added when the address has none. */

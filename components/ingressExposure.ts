@@ -13,6 +13,11 @@ export interface IngressExposureArgs {
     settings: IngressSettings;
 }
 
+/** The chart's own ingress class name (its `controller.ingressClass` default). */
+const CHART_INGRESS_CLASS = "nginx";
+/** How long Helm may wait for a release with a cloud load balancer (Helm's own default is 300 s). */
+export const LOAD_BALANCER_HELM_TIMEOUT_SECONDS = 600;
+
 /**
  * The ingress-nginx controller (unless the stack uses one that already runs) and the Ingress that
  * routes the configured hosts and paths to the echo Service, with the URL of each route.
@@ -99,11 +104,12 @@ export class IngressExposure extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: c.namespace,
-                    // The controller needs NET_BIND_SERVICE (allowed by "restricted"), but its
-                    // admission-webhook jobs and hostPort (kind) do not meet "restricted":
-                    // enforce baseline (privileged with hostPort), warn on restricted.
+                    // Chart 4.15.1's controller (drop ALL, add only NET_BIND_SERVICE, non-root,
+                    // RuntimeDefault) and its admission-webhook Jobs meet "restricted"; hostPort
+                    // (kind's upstream recipe) is allowed by no level below "privileged".
                     labels: {
-                        "pod-security.kubernetes.io/enforce": c.hostPort ? "privileged" : "baseline",
+                        "pod-security.kubernetes.io/enforce": c.hostPort ? "privileged" : "restricted",
+                        "pod-security.kubernetes.io/enforce-version": "latest",
                         "pod-security.kubernetes.io/warn": "restricted",
                     },
                 },
@@ -126,9 +132,13 @@ export class IngressExposure extends pulumi.ComponentResource {
                         enabled: true,
                         default: false,
                         // Two controllers need distinct controller values; keep upstream's for "nginx".
-                        controllerValue: s.className === "nginx" ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
+                        controllerValue: s.className === CHART_INGRESS_CLASS ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
                     },
                     electionID: `${c.releaseName}-leader`,
+                    // The chart passes --ingress-class=nginx (its controller.ingressClass, which the
+                    // component's typed controller lacks), so a second controller would also claim
+                    // Ingresses annotated kubernetes.io/ingress.class: nginx. Name its own class.
+                    extraArgs: s.className === CHART_INGRESS_CLASS ? undefined : { "ingress-class": s.className },
                     // The validating webhook rejects bad Ingresses before nginx loads them.
                     admissionWebhooks: { enabled: true },
                     // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
@@ -151,6 +161,9 @@ export class IngressExposure extends pulumi.ComponentResource {
                     namespace: ns.metadata.name,
                     // Pinned: unpinned, the component installs the newest chart.
                     version: c.chartVersion,
+                    // Helm waits for the release's Services, a cloud load balancer's address
+                    // included; its default of 300 s is too short for some clouds.
+                    timeout: c.serviceType === "LoadBalancer" ? LOAD_BALANCER_HELM_TIMEOUT_SECONDS : undefined,
                 },
             },
             { parent: this, dependsOn: [ns] },

@@ -2,6 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { firstAddress, httpUrl, pending } from "./urls";
 
+/** The NodePort and LoadBalancer Services are named `<serviceName><suffix>`. */
+export const NODE_PORT_SUFFIX = "-nodeport";
+export const LOAD_BALANCER_SUFFIX = "-lb";
+
 export interface ServiceExposuresArgs {
     namespace: pulumi.Input<string>;
     /** The pod labels to select: exactly the echo pods. */
@@ -75,7 +79,7 @@ export class ServiceExposures extends pulumi.ComponentResource {
 
         if (args.nodePort) {
             const { address } = args.nodePort;
-            const svc = service("nodeport", `${args.serviceName}-nodeport`, { type: "NodePort", ports: [port(args.nodePort.port)] });
+            const svc = service("nodeport", `${args.serviceName}${NODE_PORT_SUFFIX}`, { type: "NodePort", ports: [port(args.nodePort.port)] });
             this.nodePort = svc;
             // The API server allocates the node port when none is fixed: read it from the Service's state.
             urls.nodePort = pulumi.all([svc.spec.ports, svc.metadata.name, svc.metadata.namespace]).apply(([ports, n, ns]) => {
@@ -89,7 +93,7 @@ export class ServiceExposures extends pulumi.ComponentResource {
             const annotations = { ...lb.annotations, ...(lb.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}) };
             const svc = service(
                 "loadbalancer",
-                `${args.serviceName}-lb`,
+                `${args.serviceName}${LOAD_BALANCER_SUFFIX}`,
                 {
                     type: "LoadBalancer",
                     ports: [port()],

@@ -2,20 +2,22 @@
  * Gateway API: the CRDs and a controller are installed from a pinned chart / a versioned
  * manifest URL, and routes attach to a Gateway.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { forType } from "./lib";
+
+const pinnedChart = (chart: any, args: ResourceValidationArgs, report: ReportViolation) => {
+    // A chart in a local directory is versioned with this repo.
+    if (typeof chart.chart === "string" && /^(\.{1,2}\/|\/)/.test(chart.chart)) return args.notApplicable("local chart");
+    if (!chart.version) {
+        report(`Set version on chart '${chart.chart ?? args.name}': without it every deployment may install a newer chart.`);
+    }
+};
 
 const chartVersion: ResourceValidationPolicy = {
     name: "helm-chart-version-pinned",
-    description: "Helm charts (kubernetes:helm.sh/v4:Chart) pin their chart version.",
+    description: "Helm charts (kubernetes:helm.sh/v3:Release, kubernetes:helm.sh/v4:Chart) pin their chart version.",
     enforcementLevel: "mandatory",
-    validateResource: forType("kubernetes:helm.sh/v4:Chart", (chart, args, report) => {
-        // A chart in a local directory is versioned with this repo.
-        if (typeof chart.chart === "string" && /^(\.{1,2}\/|\/)/.test(chart.chart)) return args.notApplicable("local chart");
-        if (!chart.version) {
-            report(`Set version on chart '${chart.chart ?? args.name}': without it every deployment may install a newer chart.`);
-        }
-    }),
+    validateResource: [forType("kubernetes:helm.sh/v3:Release", pinnedChart), forType("kubernetes:helm.sh/v4:Chart", pinnedChart)],
 };
 
 /** A manifest URL names a version when one path segment looks like v1.5.1 / 1.5.1, and none is `latest`. */

@@ -1,3 +1,4 @@
+import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
@@ -30,23 +31,47 @@ export interface ControllerSettings {
 
 export const COMMON_CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "serviceType", "resources", "sourceRanges", "serviceAnnotations"];
 
-/** Reads the common keys of `<key>` (an already-read object), falling back to `defaults`. */
+/**
+ * Reads the common keys of `<key>` (an already-read object), falling back to `defaults`.
+ * `releaseSuffixes` are what the chart appends to the release name to name its Services.
+ */
 export function parseControllerCommon(
     key: string,
     o: Record<string, unknown>,
     defaults: Omit<ControllerSettings, "sourceRanges" | "serviceAnnotations">,
+    releaseSuffixes: readonly string[],
 ): ControllerSettings {
+    const install = optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? defaults.install;
+    const namespace = optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? defaults.namespace;
+    // An installed controller's namespace is created by the program; an existing one's is only named.
+    if (install) v.creatableNamespace(`${key}.namespace`, namespace, "the installed controller gets a namespace of its own");
+    const serviceType = optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, SERVICE_TYPES)) ?? defaults.serviceType;
     const sourceRanges = optional(o.sourceRanges, (x) => v.stringList(`${key}.sourceRanges`, x)) ?? [];
+    if (sourceRanges.length > 0 && serviceType !== "LoadBalancer") {
+        // The API server rejects spec.loadBalancerSourceRanges on any other Service type.
+        throw new ConfigError(`${key}.sourceRanges`, sourceRanges, `no source ranges unless ${key}.serviceType is LoadBalancer (it is ${serviceType})`);
+    }
     return {
-        install: optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? defaults.install,
-        namespace: optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? defaults.namespace,
-        releaseName: optional(o.releaseName, (x) => v.dnsLabel(`${key}.releaseName`, x)) ?? defaults.releaseName,
+        install,
+        namespace,
+        // Helm limits release names to 53 characters; the chart names Services after it.
+        releaseName: optional(o.releaseName, (x) => helmReleaseName(`${key}.releaseName`, x, releaseSuffixes)) ?? defaults.releaseName,
         chartVersion: optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, defaults.chartVersion)) ?? defaults.chartVersion,
-        serviceType: optional(o.serviceType, (x) => v.oneOf(`${key}.serviceType`, x, SERVICE_TYPES)) ?? defaults.serviceType,
+        serviceType,
         resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, defaults.resources)) ?? defaults.resources,
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
         serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
     };
+}
+
+const HELM_RELEASE_NAME_MAX = 53;
+
+function helmReleaseName(key: string, raw: unknown, serviceSuffixes: readonly string[]): string {
+    const name = v.serviceName(key, raw, serviceSuffixes);
+    if (name.length > HELM_RELEASE_NAME_MAX) {
+        throw new ConfigError(key, raw, `a Helm release name of at most ${HELM_RELEASE_NAME_MAX} characters`);
+    }
+    return name;
 }
 
 /** `{ http, https }` fixed node ports (kind/k3d port mappings point at them); unset ones are allocated. */

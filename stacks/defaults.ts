@@ -10,6 +10,9 @@ export const DEFAULTS = {
     text: "hello from http-echo",
     // A release tag, never `latest`: http-echo 1.0.0 is built on distroless `nonroot` (UID 65532).
     image: "hashicorp/http-echo:1.0.0",
+    // Re-check the tag's digest on every pull (Checkov CKV_K8S_15, Polaris). IfNotPresent for an
+    // image loaded into the nodes (`kind load docker-image`) or a cluster without a registry.
+    imagePullPolicy: "Always",
     replicas: 1,
     serviceName: "veri-service",
     servicePort: 80,

@@ -1,3 +1,4 @@
+import { vendoredGatewayApiVersions } from "../components/gatewayExposure";
 import { COMMON_CONTROLLER_KEYS, ControllerSettings, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
@@ -10,7 +11,7 @@ import * as v from "./validate";
  */
 const BROKEN_CHARTS: Record<string, string> = {
     "2.6.0":
-        "not 2.6.0: its data-plane nginx and init containers lack allowPrivilegeEscalation: false, so the restricted echo namespace rejects them (nginx-gateway-fabric#5276, fixed by #5279); use 2.5.1 or a 2.6.x patch with the fix",
+        "not 2.6.0: its data-plane nginx and init containers lack allowPrivilegeEscalation: false, so the restricted echo namespace rejects them (nginx-gateway-fabric#5276, fixed by #5279 in 2.6.1); use 2.6.7",
 };
 
 export interface GatewayControllerSettings extends ControllerSettings {
@@ -48,15 +49,29 @@ export const GATEWAY_DEFAULTS = {
         install: true,
         namespace: "nginx-gateway",
         releaseName: "ngf",
-        // NGINX Gateway Fabric 2.5.1 supports Gateway API 1.5.1 and its data-plane pods meet the
-        // restricted Pod Security Standard (2.6.0 does not: see BROKEN_CHARTS).
-        chartVersion: "2.5.1",
+        // NGINX Gateway Fabric 2.6.7 (NGINX 1.31.3) supports Gateway API 1.5.1 and carries #5279,
+        // so its data-plane pods meet the restricted Pod Security Standard (2.6.0 does not: see
+        // BROKEN_CHARTS). Its chart declares kubeVersion >= 1.31.0-0.
+        chartVersion: "2.6.7",
         crdsVersion: "1.5.1",
         installCrds: true,
         serviceType: "LoadBalancer" as ServiceType,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
     },
 };
+
+/**
+ * The CEL rules of the HTTPRoute CRD on Exact and PathPrefix path values (gateway-api v1.5.1,
+ * HTTPPathMatch), so such a path fails here rather than at `pulumi up`.
+ */
+const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[] = [
+    { breaks: (p) => p.includes("//"), says: "no '//'" },
+    { breaks: (p) => p.includes("/./"), says: "no '/./'" },
+    { breaks: (p) => p.includes("/../"), says: "no '/../'" },
+    { breaks: (p) => p.endsWith("/.") || p.endsWith("/.."), says: "not ending in '/.' or '/..'" },
+    { breaks: (p) => /%2f/i.test(p), says: "no '%2f' or '%2F'" },
+    { breaks: (p) => p.includes("#"), says: "no '#'" },
+];
 
 const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "controller"];
 const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds"];
@@ -87,6 +102,11 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
         throw new ConfigError("gateway.httpsPort", settings.httpsPort, `a port other than gateway.httpPort (${settings.httpPort})`);
     }
     routing.routes.forEach((r, i) => {
+        const pathKey = i === 0 ? "ingress.path" : `ingress.hosts[${i}].path`;
+        const unsafe = HTTPROUTE_PATH_RULES.find((rule) => rule.breaks(r.path));
+        if (unsafe) {
+            throw new ConfigError(pathKey, r.path, `a path the HTTPRoute CRD accepts when gateway is an exposure: ${unsafe.says}`);
+        }
         if (r.pathType === "ImplementationSpecific") {
             // HTTPRoute has PathPrefix, Exact and (extended support) RegularExpression, no
             // implementation-specific matching: the same routing cannot be expressed.
@@ -100,17 +120,26 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
     return settings;
 }
 
+/** The CRDs are installed from the repository: only a vendored release can be installed. */
+function vendoredCrds(key: string, version: string): string {
+    const vendored = vendoredGatewayApiVersions();
+    if (!vendored.includes(version)) {
+        throw new ConfigError(key, version, `a Gateway API release vendored under vendor/gateway-api/ (${vendored.join(", ")}); add others with npm run vendor:refresh`);
+    }
+    return version;
+}
+
 function parseController(raw: unknown): GatewayControllerSettings {
     const key = "gateway.controller";
     const d = GATEWAY_DEFAULTS.controller;
     const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
-    const common = parseControllerCommon(key, o, d);
+    const common = parseControllerCommon(key, o, d, []);
     if (BROKEN_CHARTS[common.chartVersion]) {
         throw new ConfigError(`${key}.chartVersion`, common.chartVersion, BROKEN_CHARTS[common.chartVersion]);
     }
     return {
         ...common,
-        crdsVersion: optional(o.crdsVersion, (x) => v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion)) ?? d.crdsVersion,
+        crdsVersion: optional(o.crdsVersion, (x) => vendoredCrds(`${key}.crdsVersion`, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion))) ?? d.crdsVersion,
         installCrds: optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds,
     };
 }

@@ -59,7 +59,9 @@ function parseController(raw: unknown): IngressControllerSettings {
     const d = INGRESS_DEFAULTS.controller;
     const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
     return {
-        ...parseControllerCommon(key, o, d),
+        // fullnameOverride is the release name: the chart's Services are <name>-controller and
+        // <name>-controller-admission.
+        ...parseControllerCommon(key, o, d, ["-controller", "-controller-admission"]),
         nodePorts: parseNodePorts(`${key}.nodePorts`, o.nodePorts),
         hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
         replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,

@@ -1,3 +1,4 @@
+import { NetworkAccess } from "../components/echoApp";
 import { Settings } from "./settings";
 
 /**
@@ -14,12 +15,6 @@ import { Settings } from "./settings";
  *   so no narrower peer would keep these exposures working. That is the trade-off: a NetworkPolicy
  *   cannot restrict who reaches a NodePort/LoadBalancer; use loadBalancer.sourceRanges for that.
  */
-export interface NetworkAccess {
-    sameNamespace: boolean;
-    namespaces: string[];
-    anywhere: boolean;
-}
-
 export function networkAccess(settings: Settings): NetworkAccess | undefined {
     if (!settings.networkPolicy) return undefined;
     const on = new Set(settings.exposures);

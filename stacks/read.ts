@@ -19,3 +19,11 @@ export function readRaw(config: pulumi.Config, key: string): unknown {
     }
     return text;
 }
+
+/** The keys set in the project's config namespace (`<project>:<key>`), without the prefix. */
+export function projectKeys(config: pulumi.Config): string[] {
+    const prefix = `${config.name}:`;
+    return Object.keys(pulumi.runtime.allConfig())
+        .filter((k) => k.startsWith(prefix))
+        .map((k) => k.slice(prefix.length));
+}

@@ -93,6 +93,18 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
         });
         return { hosts, secretName };
     });
+    // The Ingress and the Gateway's HTTPS listener take one certificate per host: with two
+    // Secrets for a host, ingress-nginx would silently serve the first.
+    const secretOf = new Map<string, string>();
+    tls.forEach((t, i) =>
+        t.hosts.forEach((h, j) => {
+            const first = secretOf.get(h);
+            if (first !== undefined && first !== t.secretName) {
+                throw new ConfigError(`${key}.tls[${i}].hosts[${j}]`, h, `each host in one TLS Secret (${h} is already served by Secret '${first}')`);
+            }
+            secretOf.set(h, t.secretName);
+        }),
+    );
     return { routes, tls };
 }
 

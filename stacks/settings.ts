@@ -1,16 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
+import { LOAD_BALANCER_SUFFIX, NODE_PORT_SUFFIX } from "../components/serviceExposures";
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
-import { readRaw } from "./read";
+import { projectKeys, readRaw } from "./read";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
 
 /** Every way this program can expose the echo app. */
 export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress", "gateway"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
+
+/** Every key of the project's config namespace; any other is a typo that would be ignored. */
+export const CONFIG_KEYS = [
+    "exposures",
+    "namespace",
+    "createNamespace",
+    "text",
+    "image",
+    "imagePullPolicy",
+    "replicas",
+    "resources",
+    "networkPolicy",
+    "serviceName",
+    "servicePort",
+    "containerPort",
+    "nodePort",
+    "nodeAddress",
+    "localPort",
+    "loadBalancer",
+    "ingress",
+    "gateway",
+] as const;
+
+export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+export type PullPolicy = (typeof PULL_POLICIES)[number];
 
 export interface LoadBalancerSettings {
     /** spec.loadBalancerSourceRanges: who may reach the load balancer (empty: everyone). */
@@ -32,6 +58,7 @@ export interface Settings {
     app: {
         text: string;
         image: string;
+        imagePullPolicy: PullPolicy;
         replicas: number;
         containerPort: number;
         resources: ResourceSettings;
@@ -59,20 +86,32 @@ export interface Settings {
  * cluster.
  */
 export function loadSettings(config: pulumi.Config = new pulumi.Config()): Settings {
+    for (const key of projectKeys(config)) {
+        if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+            throw new ConfigError(key, readRaw(config, key), `no such key${v.didYouMean(key, CONFIG_KEYS)}; ${config.name} takes ${CONFIG_KEYS.join(", ")}`);
+        }
+    }
     const get = (key: string) => readRaw(config, key);
 
+    const exposures = parseExposures(get("exposures") ?? DEFAULTS.exposures);
+    const on = (e: Exposure) => exposures.includes(e);
     const service = {
-        name: v.dnsLabel("serviceName", get("serviceName") ?? DEFAULTS.serviceName),
+        // The NodePort and LoadBalancer Services are named after it, so their names must fit too.
+        name: v.serviceName("serviceName", get("serviceName") ?? DEFAULTS.serviceName, [
+            ...(on("nodePort") ? [NODE_PORT_SUFFIX] : []),
+            ...(on("loadBalancer") ? [LOAD_BALANCER_SUFFIX] : []),
+        ]),
         port: v.port("servicePort", get("servicePort") ?? DEFAULTS.servicePort),
     };
+    const createNamespace = v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace);
     const namespace = v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace);
+    if (createNamespace) v.creatableNamespace("namespace", namespace, "or set createNamespace: false to deploy into it");
     const ingress = parseIngress(get("ingress"));
-    const exposures = parseExposures(get("exposures") ?? DEFAULTS.exposures);
     // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
     // paths) only apply when it is an exposure.
-    const gateway = parseGateway(get("gateway"), exposures.includes("gateway") ? ingress : { routes: [], tls: [] });
+    const gateway = parseGateway(get("gateway"), on("gateway") ? ingress : { routes: [], tls: [] });
     // Each installed controller gets a namespace of its own (the program creates and labels it).
-    const installs = (e: Exposure, install: boolean) => exposures.includes(e) && install;
+    const installs = (e: Exposure, install: boolean) => on(e) && install;
     if (installs("ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {
         throw new ConfigError("ingress.controller.namespace", namespace, `a namespace other than the echo app's ('${namespace}'): the controller gets its own`);
     }
@@ -86,28 +125,69 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             );
         }
     }
+    const nodePort = {
+        port: optional(get("nodePort"), (x) => v.nodePort("nodePort", x)),
+        address: v.host("nodeAddress", get("nodeAddress") ?? DEFAULTS.nodeAddress),
+    };
+    uniqueNodePorts([
+        ...(on("nodePort") ? [{ key: "nodePort", port: nodePort.port }] : []),
+        ...(installs("ingress", ingress.controller.install) && ingress.controller.serviceType !== "ClusterIP"
+            ? nodePortsOf("ingress.controller.nodePorts", ingress.controller.nodePorts)
+            : []),
+        ...(installs("gateway", gateway.controller.install && !gateway.existing) && gateway.controller.serviceType !== "ClusterIP"
+            ? nodePortsOf("gateway.nodePorts", gateway.nodePorts)
+            : []),
+    ]);
     return {
         exposures,
         namespace,
-        createNamespace: v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace),
+        createNamespace,
         app: {
             text: v.string("text", get("text") ?? DEFAULTS.text),
             image: pinnedImage("image", get("image") ?? DEFAULTS.image),
+            imagePullPolicy: v.oneOf("imagePullPolicy", get("imagePullPolicy") ?? DEFAULTS.imagePullPolicy, PULL_POLICIES),
             replicas: v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas"),
-            containerPort: v.port("containerPort", get("containerPort") ?? DEFAULTS.containerPort),
+            // The container runs as non-root with every capability dropped: it cannot bind below 1024.
+            containerPort: v.integer(
+                "containerPort",
+                get("containerPort") ?? DEFAULTS.containerPort,
+                1024,
+                65535,
+                "a port the non-root echo container can bind (it has no NET_BIND_SERVICE capability)",
+            ),
             resources: optional(get("resources"), (x) => parseResources("resources", x, DEFAULTS.resources)) ?? DEFAULTS.resources,
         },
         networkPolicy: v.boolean("networkPolicy", get("networkPolicy") ?? DEFAULTS.networkPolicy),
         service,
-        nodePort: {
-            port: optional(get("nodePort"), (x) => v.nodePort("nodePort", x)),
-            address: v.string("nodeAddress", get("nodeAddress") ?? DEFAULTS.nodeAddress),
-        },
+        nodePort,
         portForward: { localPort: v.port("localPort", get("localPort") ?? DEFAULTS.localPort) },
         loadBalancer: parseLoadBalancer(get("loadBalancer")),
         ingress,
         gateway,
     };
+}
+
+interface FixedNodePort {
+    key: string;
+    port?: number;
+}
+
+function nodePortsOf(key: string, ports: { http?: number; https?: number }): FixedNodePort[] {
+    return [
+        { key: `${key}.http`, port: ports.http },
+        { key: `${key}.https`, port: ports.https },
+    ];
+}
+
+/** The API server allocates each node port once in the whole cluster: the second Service would fail. */
+function uniqueNodePorts(fixed: FixedNodePort[]): void {
+    const seen = new Map<number, string>();
+    for (const { key, port } of fixed) {
+        if (port === undefined) continue;
+        const first = seen.get(port);
+        if (first) throw new ConfigError(key, port, `a node port not already used by ${first} (each node port belongs to one Service)`);
+        seen.set(port, key);
+    }
 }
 
 /** `exposures` is a YAML/JSON list or a comma-separated string; names are case-sensitive. */

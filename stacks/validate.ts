@@ -1,3 +1,4 @@
+import { isIPv6 } from "net";
 import { ConfigError } from "./errors";
 
 /*
@@ -7,12 +8,48 @@ import { ConfigError } from "./errors";
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A DNS-1123 label: Service and Namespace names become DNS labels, so they must be one. */
 export function dnsLabel(key: string, value: unknown): string {
     const s = typeof value === "string" ? value : "";
     if (s.length > 63 || !RFC1123_LABEL.test(s)) {
         throw new ConfigError(key, value, "a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
+    }
+    return s;
+}
+
+/** Namespaces every cluster already has: creating one fails with AlreadyExists. */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** A namespace the program is about to create: not one that exists in every cluster. */
+export function creatableNamespace(key: string, namespace: string, alternative: string): string {
+    if (SYSTEM_NAMESPACES.includes(namespace)) {
+        throw new ConfigError(
+            key,
+            namespace,
+            `a namespace the program can create, not one every cluster already has (${SYSTEM_NAMESPACES.join(", ")}: creating it fails with AlreadyExists); ${alternative}`,
+        );
+    }
+    return namespace;
+}
+
+/**
+ * A DNS-1035 label: what the API server requires of a Service name (it becomes a DNS label that
+ * must not look like a number, so it starts with a letter). `derived` are the suffixes the
+ * program appends to make other Service names from it, so the longest of those must fit too.
+ */
+export function serviceName(key: string, value: unknown, derived: readonly string[] = []): string {
+    const s = typeof value === "string" ? value : "";
+    const longest = Math.max(0, ...derived.map((d) => d.length));
+    const max = 63 - longest;
+    if (s.length > max || !RFC1035_LABEL.test(s)) {
+        const also = derived.length > 0 ? ` (at most ${max}, so that ${derived.map((d) => `'<name>${d}'`).join(" and ")} fit in 63)` : "";
+        throw new ConfigError(
+            key,
+            value,
+            `a DNS-1035 label, as Service names must be: lowercase letters, digits or '-', starting with a letter and ending with a letter or digit, at most 63 characters${also}`,
+        );
     }
     return s;
 }
@@ -47,6 +84,23 @@ export function hostName(key: string, value: unknown): string {
         );
     }
     return s;
+}
+
+/**
+ * The host part of a URL: a DNS name, an IPv4 address or an IPv6 address (brackets optional),
+ * nothing more. A scheme, a port or a path here would end up inside the URL twice.
+ */
+export function host(key: string, value: unknown): string {
+    const s = string(key, value);
+    const bare = s.startsWith("[") && s.endsWith("]") ? s.slice(1, -1) : s;
+    const dns = bare.length <= 253 && bare.split(".").every((l) => l.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/.test(l));
+    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(bare);
+    const ipv4 = v4 !== null && v4.slice(1).every((o) => Number(o) <= 255);
+    const ipv6 = isIPv6(bare);
+    if (!(dns && !/^[0-9.]+$/.test(bare)) && !ipv4 && !ipv6) {
+        throw new ConfigError(key, value, "a host: a DNS name, an IPv4 or an IPv6 address, such as 'localhost' or '203.0.113.10' (no scheme, no port, no path)");
+    }
+    return bare;
 }
 
 export function string(key: string, value: unknown): string {
@@ -109,10 +163,29 @@ export function object(key: string, value: unknown, keys: readonly string[]): Re
     }
     for (const k of Object.keys(value)) {
         if (!keys.includes(k)) {
-            throw new ConfigError(`${key}.${k}`, value[k], `no such key; ${key} takes ${keys.join(", ")}`);
+            throw new ConfigError(`${key}.${k}`, value[k], `no such key${didYouMean(k, keys)}; ${key} takes ${keys.join(", ")}`);
         }
     }
     return value;
+}
+
+/** " (did you mean 'x'?)" when one known key is a small edit away from the unknown one, else "". */
+export function didYouMean(unknown: string, known: readonly string[]): string {
+    const scored = known.map((k) => ({ k, d: editDistance(unknown.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d);
+    const best = scored[0];
+    return best && best.d <= Math.max(2, Math.floor(best.k.length / 4)) ? ` (did you mean '${best.k}'?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) {
+            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        row = next;
+    }
+    return row[b.length];
 }
 
 /** An IPv4 or IPv6 CIDR such as 203.0.113.0/24, as loadBalancerSourceRanges requires. */

@@ -1,11 +1,13 @@
 import * as assert from "assert";
 import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
-import { runProgram } from "../support/program";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, runProgram } from "../support/program";
 import { validateAgainstSchema } from "../support/schemas";
 
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const CHART = "kubernetes:helm.sh/v4:Chart";
+const CHART = "kubernetes:helm.sh/v3:Release";
 const CRDS = "kubernetes:yaml/v2:ConfigFile";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 
@@ -18,10 +20,13 @@ describe("Gateway API exposure", () => {
     describe("the implementation", () => {
         it("installs the pinned standard-channel Gateway API CRDs and the pinned NGINX Gateway Fabric chart", async () => {
             const run = await runProgram({ exposures: "gateway" });
-            assert.strictEqual(run.one(CRDS).inputs.file, "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml");
+            // From the repository, not a URL: reviewable, and no download at deploy time.
+            const file: string = run.one(CRDS).inputs.file;
+            assert.strictEqual(path.relative(ROOT, file), path.join("vendor", "gateway-api", "v1.5.1", "standard-install.yaml"));
+            assert.ok(fs.existsSync(file), `${file} exists`);
             const chart = run.one(CHART).inputs;
             assert.strictEqual(chart.chart, "oci://ghcr.io/nginx/charts/nginx-gateway-fabric");
-            assert.strictEqual(chart.version, "2.5.1");
+            assert.strictEqual(chart.version, "2.6.7");
             assert.strictEqual(chart.namespace, "nginx-gateway");
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "nginx");
             assert.strictEqual(chart.values.nginx.service.type, "LoadBalancer");
@@ -45,12 +50,12 @@ describe("Gateway API exposure", () => {
                 gateway: {
                     className: "edge",
                     nodePorts: { http: 30082 },
-                    controller: { serviceType: "NodePort", chartVersion: "2.4.0", crdsVersion: "1.5.0" },
+                    controller: { serviceType: "NodePort", chartVersion: "2.6.1", crdsVersion: "1.5.1" },
                 },
             });
             const chart = run.one(CHART).inputs;
-            assert.strictEqual(chart.version, "2.4.0");
-            assert.match(run.one(CRDS).inputs.file, /\/download\/v1\.5\.0\/standard-install\.yaml$/);
+            assert.strictEqual(chart.version, "2.6.1");
+            assert.match(run.one(CRDS).inputs.file, /v1\.5\.1\/standard-install\.yaml$/);
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "edge");
             assert.deepStrictEqual(chart.values.nginx.service, {
                 type: "NodePort",
@@ -165,11 +170,11 @@ describe("Gateway API exposure", () => {
         it("use the IP the Gateway reports", async () => {
             const run = await runProgram({ exposures: "gateway" }, { loadBalancer: "ip" });
             assert.strictEqual(run.outputs.urls.gateway, `http://${MOCK_LB_IP}/vericonf`);
-            assert.strictEqual(
-                run.one(GATEWAY).inputs.metadata.annotations["pulumi.com/waitFor"],
+            // NGF reports Programmed before a LoadBalancer has an address: `up` must wait for both.
+            assert.deepStrictEqual(JSON.parse(run.one(GATEWAY).inputs.metadata.annotations["pulumi.com/waitFor"]), [
                 "condition=Programmed",
-                "waits until the data plane serves it",
-            );
+                "jsonpath={.status.addresses[0].value}",
+            ]);
             assert.strictEqual(run.outputs.proxyAddresses.gateway, MOCK_LB_IP);
         });
 

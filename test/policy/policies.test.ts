@@ -319,7 +319,8 @@ describe("policy pack: Namespace", () => {
 });
 
 describe("policy pack: Gateway API", () => {
-    const chart = (props: object): ResourceUnderTest => ({ type: "kubernetes:helm.sh/v4:Chart", name: "gateway-controller", props });
+    const chart = (props: object): ResourceUnderTest => ({ type: "kubernetes:helm.sh/v3:Release", name: "gateway-controller", props });
+    const v4Chart = (props: object): ResourceUnderTest => ({ type: "kubernetes:helm.sh/v4:Chart", name: "gateway-controller", props });
     const configFile = (file: string): ResourceUnderTest => ({ type: "kubernetes:yaml/v2:ConfigFile", name: "gateway-api-crds", props: { file } });
     const route = (spec: object): ResourceUnderTest => ({
         type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
@@ -331,6 +332,7 @@ describe("policy pack: Gateway API", () => {
         assertPasses("helm-chart-version-pinned", [chart({ chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", version: "2.1.0" })]);
         assertPasses("helm-chart-version-pinned", [chart({ chart: "./charts/local" })]);
         assertViolates("helm-chart-version-pinned", [chart({ chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric" })], /Set version on chart/);
+        assertViolates("helm-chart-version-pinned", [v4Chart({ chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric" })], /Set version on chart/);
     });
 
     it("yaml-manifest-url-versioned", () => {

@@ -170,8 +170,8 @@ const rules: Rule[] = [
         check: (d) =>
             problems([
                 ...d.crdBundles.map((c): [boolean, string] => [
-                    /\/download\/v\d+\.\d+\.\d+\/standard-install\.yaml$/.test(c.file),
-                    `ConfigFile ${c.file}: a pinned standard-channel release`,
+                    /\/vendor\/gateway-api\/v\d+\.\d+\.\d+\/standard-install\.yaml$/.test(c.file),
+                    `ConfigFile ${c.file}: a pinned standard-channel release, vendored in the repository`,
                 ]),
                 ...d.charts.map((c): [boolean, string] => [/^\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`]),
                 ...d.charts.map((c): [boolean, string] => [
@@ -228,7 +228,7 @@ describe("secure and reliable by default", () => {
                     config,
                     objects: run.objects,
                     controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs),
-                    charts: run.ofType("kubernetes:helm.sh/v4:Chart").map((c) => c.inputs),
+                    charts: run.ofType("kubernetes:helm.sh/v3:Release").map((c) => c.inputs),
                     crdBundles: run.ofType("kubernetes:yaml/v2:ConfigFile").map((c) => c.inputs),
                 };
             });

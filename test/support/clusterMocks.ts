@@ -141,7 +141,7 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
      * in-cluster IP, which clients outside the cluster cannot use.
      */
     private gatewayAddresses(): { type: string; value: string }[] | undefined {
-        const chart = this.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && String(r.inputs?.chart).includes("nginx-gateway-fabric"));
+        const chart = this.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && String(r.inputs?.chart).includes("nginx-gateway-fabric"));
         const serviceType = chart?.inputs?.values?.nginx?.service?.type ?? "LoadBalancer";
         if (chart && serviceType !== "LoadBalancer") {
             return [{ type: "IPAddress", value: "10.96.201.23" }];
