@@ -10,7 +10,8 @@ export function readRaw(config: pulumi.Config, key: string): unknown {
     const text = config.get(key);
     if (text === undefined) return undefined;
     const trimmed = text.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    // A bracketed IPv6 address ([fd00::2]) is a scalar, not a broken JSON list.
+    if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && !/^\[[0-9A-Fa-f:.]+\]$/.test(trimmed)) {
         try {
             return JSON.parse(trimmed);
         } catch {

@@ -13,6 +13,20 @@ describe("Echo app", () => {
         assert.strictEqual(deployment.spec.template.metadata.labels.app, "http-echo");
     });
 
+    it("re-checks the image on every pull by default, and takes IfNotPresent for images loaded into kind", async () => {
+        const container = (run: Awaited<ReturnType<typeof runProgram>>) => run.one("kubernetes:apps/v1:Deployment").state.spec.template.spec.containers[0];
+        assert.strictEqual(container(await runProgram()).imagePullPolicy, "Always");
+        assert.strictEqual(container(await runProgram({ imagePullPolicy: "IfNotPresent" })).imagePullPolicy, "IfNotPresent");
+    });
+
+    it("keeps serving while proxies drop a stopping pod: a preStop sleep inside the grace period", async () => {
+        const pod = (await runProgram()).one("kubernetes:apps/v1:Deployment").state.spec.template.spec;
+        const sleep = pod.containers[0].lifecycle.preStop.sleep.seconds;
+        assert.ok(sleep >= 5, "long enough for endpoint removal to reach kube-proxy and the proxies");
+        assert.ok(sleep < pod.terminationGracePeriodSeconds, "the API server requires the sleep to fit in the grace period");
+        assert.strictEqual(pod.containers[0].lifecycle.preStop.exec, undefined, "the distroless image has no shell");
+    });
+
     it("creates its namespace by default, with an explicit name", async () => {
         const run = await runProgram({ namespace: "echo-dev" });
         const ns = run.one("kubernetes:core/v1:Namespace");

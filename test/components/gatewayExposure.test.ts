@@ -34,6 +34,20 @@ describe("Gateway API exposure", () => {
             assert.ok(chart.values.nginx.container.resources.requests.memory, "data plane resource requests");
         });
 
+        it("installs NGF with a real Helm release, whose pre-install hook makes the control plane's TLS Secrets", async () => {
+            const run = await runProgram({ exposures: "gateway" });
+            // helm.v4.Chart renders hooks as plain objects or drops them; only a Release runs them.
+            assert.strictEqual(run.ofType("kubernetes:helm.sh/v4:Chart").length, 0);
+            const release = run.one(CHART).inputs;
+            assert.strictEqual(release.name, "ngf");
+            assert.strictEqual(release.atomic, true, "a failed install is rolled back, so the next up starts clean");
+            assert.ok(release.timeout >= 600, "a LoadBalancer data plane: time for the cloud");
+            const nodePort = await runProgram({ exposures: "gateway", gateway: { controller: { serviceType: "NodePort" } } });
+            assert.strictEqual(nodePort.one(CHART).inputs.timeout, undefined);
+            const ns = run.ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "nginx-gateway")!;
+            assert.strictEqual(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        });
+
         it("orders the CRDs before the controller, the controller before the Gateway, and the Gateway before its routes", async () => {
             const run = await runProgram({ exposures: "gateway" });
             const reg = (type: string) => run.registrations.find((r) => r.type === type)!;

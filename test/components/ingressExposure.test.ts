@@ -55,6 +55,29 @@ describe("Ingress exposure", () => {
             assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "edge");
         });
 
+        it("gives a second ingress class its own --ingress-class, so it does not also claim the nginx-annotated Ingresses", async () => {
+            const second = (await runProgram({ exposures: "ingress", ingress: { className: "internal" } })).one(CONTROLLER).inputs.controller;
+            assert.deepStrictEqual(second.extraArgs, { "ingress-class": "internal" });
+            const first = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.controller;
+            assert.strictEqual(first.extraArgs, undefined, "the chart's own --ingress-class=nginx");
+        });
+
+        it("lets Helm wait 600 s for a cloud load balancer (its default is 300 s), and keeps the default otherwise", async () => {
+            const lb = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.helmOptions;
+            assert.ok(lb.timeout >= 600, `timeout ${lb.timeout}`);
+            const nodePort = (await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } })).one(CONTROLLER).inputs.helmOptions;
+            assert.strictEqual(nodePort.timeout, undefined);
+        });
+
+        it("enforces the restricted Pod Security Standard on its namespace, privileged only with hostPort", async () => {
+            const level = async (hostPort: boolean) =>
+                (await runProgram({ exposures: "ingress", ingress: { controller: { hostPort } } }))
+                    .ofType("kubernetes:core/v1:Namespace")
+                    .find((n) => n.inputs.metadata.name === "ingress-nginx")!.inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
+            assert.strictEqual(await level(false), "restricted");
+            assert.strictEqual(await level(true), "privileged", "hostPort is allowed by no lower level");
+        });
+
         it("uses a controller already in the cluster when install is false", async () => {
             const run = await runProgram({ exposures: "ingress", ingress: { className: "public", controller: { install: false } } });
             assert.strictEqual(run.ofType(CONTROLLER).length, 0);

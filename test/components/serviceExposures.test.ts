@@ -80,6 +80,15 @@ describe("Service exposures", () => {
         assert.strictEqual(run.outputs.urls.nodePort, `http://192.168.49.2:${allocated}`);
     });
 
+    it("brackets an IPv6 node address, given bare or in brackets, and takes a DNS name as it is", async () => {
+        for (const nodeAddress of ["fd00::2", "[fd00::2]"]) {
+            const run = await runProgram({ exposures: "nodePort", nodePort: "30080", nodeAddress });
+            assert.strictEqual(run.outputs.urls.nodePort, "http://[fd00::2]:30080");
+        }
+        const named = await runProgram({ exposures: "nodePort", nodePort: "30080", nodeAddress: "node-1.lab.example" });
+        assert.strictEqual(named.outputs.urls.nodePort, "http://node-1.lab.example:30080");
+    });
+
     it("uses a fixed node port when one is configured", async () => {
         const run = await runProgram({ exposures: "nodePort", nodePort: "30080" });
         assert.strictEqual(run.one(SERVICE).inputs.spec.ports[0].nodePort, 30080);

@@ -70,6 +70,33 @@ const rules: Rule[] = [
             ),
     },
     {
+        name: "graceful shutdown: a preStop sleep shorter than the grace period, so proxies drop the endpoint before http-echo stops",
+        check: (d) =>
+            echoPods(d).flatMap((dep) => {
+                const pod = dep.spec.template.spec;
+                const grace = pod.terminationGracePeriodSeconds ?? 30;
+                return pod.containers.flatMap((c: any) =>
+                    problems([
+                        [c.lifecycle?.preStop?.sleep?.seconds > 0, `${id(dep)} ${c.name}: lifecycle.preStop.sleep (the image has no shell)`],
+                        [c.lifecycle?.preStop?.sleep?.seconds < grace, `${id(dep)} ${c.name}: preStop sleep below terminationGracePeriodSeconds (${grace})`],
+                    ]),
+                );
+            }),
+    },
+    {
+        name: "every namespace the program creates enforces restricted, except a hostPort controller's",
+        check: (d) => {
+            const hostPort = d.controllers.some((c) => c.controller.hostPort?.enabled === true);
+            return problems(
+                kindOf(d, "Namespace").map((ns): [boolean, string] => {
+                    const level = ns.metadata.labels?.["pod-security.kubernetes.io/enforce"];
+                    const isHostPortController = hostPort && d.controllers.some((c) => c.helmOptions?.namespace === ns.metadata.name);
+                    return [level === (isHostPortController ? "privileged" : "restricted"), `${id(ns)}: enforce ${level}`];
+                }),
+            );
+        },
+    },
+    {
         name: "CPU and memory requests and limits",
         check: (d) =>
             echoPods(d).flatMap((dep) =>
@@ -257,6 +284,7 @@ describe("secure and reliable by default", () => {
                     },
                 },
                 { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
+                { apiVersion: "v1", kind: "Namespace", metadata: { name: "ingress-nginx", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } },
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",
                     kind: "Gateway",
