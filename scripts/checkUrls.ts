@@ -24,7 +24,14 @@ export interface StackOutputs {
 /** clusterIP URLs are in-cluster DNS names: the inClusterCheck output covers them. */
 const IN_CLUSTER = /\.svc\.cluster\.local(:\d+)?$/;
 
-export async function checkStackOutputs(outputs: StackOutputs, text: string, options: { portForward?: boolean } = {}): Promise<Check[]> {
+export interface CheckOptions {
+    /** Also run the portForward command and GET its URL. */
+    portForward?: boolean;
+    /** The kube context for the port-forward (the stack's kubernetes:context), instead of the current one. */
+    context?: string;
+}
+
+export async function checkStackOutputs(outputs: StackOutputs, text: string, options: CheckOptions = {}): Promise<Check[]> {
     const checks: Check[] = [];
     for (const [exposure, url] of Object.entries(outputs.urls)) {
         if (IN_CLUSTER.test(url)) continue;
@@ -40,7 +47,7 @@ export async function checkStackOutputs(outputs: StackOutputs, text: string, opt
         }
     }
     if (options.portForward && outputs.portForward) {
-        checks.push(await withPortForward(outputs.portForward.command, () => expectEcho("portForward", outputs.portForward!.url, text)));
+        checks.push(await withPortForward(outputs.portForward.command, options.context, () => expectEcho("portForward", outputs.portForward!.url, text)));
     }
     return checks;
 }
@@ -89,14 +96,16 @@ async function fetchWithRetry(url: string, attempts = 10): Promise<Response> {
     throw last;
 }
 
-async function withPortForward(command: string, check: () => Promise<Check>): Promise<Check> {
+async function withPortForward(command: string, context: string | undefined, check: () => Promise<Check>): Promise<Check> {
     const [cmd, ...args] = command.split(" ");
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, [...(context ? ["--context", context] : []), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     try {
         await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error("port-forward did not start within 20 s")), 20000);
             child.stdout.on("data", (d: Buffer) => d.toString().includes("Forwarding from") && (clearTimeout(timer), resolve()));
             child.on("exit", (code) => reject(new Error(`port-forward exited with ${code}`)));
+            // A missing kubectl is an 'error' event (spawn ENOENT); unhandled, it would crash the run.
+            child.on("error", (e) => (clearTimeout(timer), reject(new Error(`could not run ${cmd}: ${e.message}`))));
         });
         return await check();
     } catch (e) {

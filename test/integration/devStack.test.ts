@@ -13,10 +13,13 @@ import { stackConfig } from "../support/stacks";
  * with the Pulumi CLI, kubectl, and the kind cluster from kind/cluster.yaml as the current context.
  * Without the opt-in, mocha reports it pending: it has not run, so it has not passed.
  * It destroys what it deployed, so it never touches a deployment it did not make: its state is a
- * fresh local file backend in a temp dir (ECHO_E2E_BACKEND_URL overrides that; an ambient
- * PULUMI_BACKEND_URL is ignored), and it refuses to start when the dev stack's namespaces already
- * exist in the cluster (someone's `pulumi up -s dev`).
+ * fresh local file backend in a temp dir unless PULUMI_BACKEND_URL is set (as the README says), and
+ * it refuses to start when the dev stack's namespaces already exist in the cluster (someone's
+ * `pulumi up -s dev`). Creating the stack writes an encryptionsalt into Pulumi.dev.yaml: the test
+ * puts the file back as it found it, so nothing of the run can be committed by accident.
  */
+const STACK_FILE = path.join(ROOT, "Pulumi.dev.yaml");
+const DEFAULT_PASSPHRASE = "echo-exposure-integration";
 describe("integration: the dev stack on a real cluster", function () {
     before(function () {
         if (process.env.ECHO_E2E !== "1") this.skip();
@@ -48,16 +51,29 @@ describe("integration: the dev stack on a real cluster", function () {
         const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
         const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-state-"));
         const envVars = {
-            PULUMI_BACKEND_URL: process.env.ECHO_E2E_BACKEND_URL ?? `file://${stateDir}`,
+            PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${stateDir}`,
             // Only for the throwaway local state made above; a real backend brings its own.
-            PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "echo-exposure-integration",
+            PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEFAULT_PASSPHRASE,
         };
-        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: ROOT }, { envVars });
+        const stackFileAsFound = fs.readFileSync(STACK_FILE, "utf8");
+        if (/^encryptionsalt:/m.test(stackFileAsFound) && !process.env.PULUMI_CONFIG_PASSPHRASE) {
+            throw new Error(
+                "Pulumi.dev.yaml has an encryptionsalt (from an earlier `pulumi stack select --create dev`), which only the passphrase that made it opens: " +
+                    "export that PULUMI_CONFIG_PASSPHRASE, or delete the encryptionsalt line",
+            );
+        }
+        const context = String(stackConfig("dev")["kubernetes:context"]);
+        const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: ROOT }, { envVars }).catch((e: Error) => {
+            fs.writeFileSync(STACK_FILE, stackFileAsFound);
+            throw /incorrect passphrase/i.test(String(e))
+                ? new Error(`PULUMI_CONFIG_PASSPHRASE does not open the dev stack's secrets (its encryptionsalt or state was made with another one): ${e.message}`)
+                : e;
+        });
         try {
             await stack.up({ onOutput: (line) => process.stdout.write(line) });
             const raw = await stack.outputs();
             const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as unknown as StackOutputs;
-            const checks = await checkStackOutputs(outputs, String(stackConfig("dev").text), { portForward: true });
+            const checks = await checkStackOutputs(outputs, String(stackConfig("dev").text), { portForward: true, context });
             const failed = checks.filter((c) => !c.ok);
             assert.ok(checks.length > 0, "the dev stack has URLs to check");
             assert.deepStrictEqual(
@@ -65,7 +81,11 @@ describe("integration: the dev stack on a real cluster", function () {
                 [],
             );
         } finally {
-            await stack.destroy({ onOutput: (line) => process.stdout.write(line) });
+            try {
+                await stack.destroy({ onOutput: (line) => process.stdout.write(line) });
+            } finally {
+                fs.writeFileSync(STACK_FILE, stackFileAsFound);
+            }
         }
     });
 });

@@ -72,4 +72,15 @@ describe("the e2e URL checker", () => {
             catchAll.close();
         }
     });
+
+    it("reports a port-forward whose command cannot run (no kubectl) as a failed check, without crashing", async () => {
+        const checks = await checkStackOutputs(
+            { urls: {}, portForward: { command: "no-such-kubectl-here port-forward -n echo svc/veri-service 8080:80", url: "http://localhost:8080" } },
+            "hello from the dev stack",
+            { portForward: true, context: "kind-echo" },
+        );
+        assert.strictEqual(checks.length, 1);
+        assert.strictEqual(checks[0].ok, false);
+        assert.match(checks[0].detail, /could not run no-such-kubectl-here: .*ENOENT/);
+    });
 });
