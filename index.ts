@@ -3,6 +3,7 @@
  * This file only composes: stacks/ reads and validates config (before anything is declared),
  * components/ declare the resources, and the exports below are the stack outputs.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
@@ -11,6 +12,7 @@ import { EchoApp } from "./components/echoApp";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
 import { ServiceExposures } from "./components/serviceExposures";
+import { clusterAccess } from "./stacks/cluster";
 import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
@@ -41,6 +43,10 @@ const ingress = enabled.has("ingress")
           namespace: app.namespace,
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           settings: settings.ingress,
+          // The ingress-nginx component registers its Helm release with the kubernetes provider it
+          // was built against (4.22.1, Helm 3.15.4) unless handed one: this keeps a single
+          // provider version (and its Helm) in the deployment. See README "Providers".
+          helmProvider: settings.ingress.controller.install ? new k8s.Provider("echo-kubernetes", clusterAccess()) : undefined,
       })
     : undefined;
 

@@ -184,9 +184,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
         // NGF's chart does not install the Gateway API CRDs; the version must be one it supports.
         // They come from the bundle vendored in this repository (reviewable, no download at deploy
         // time). They are cluster-wide: this stack then owns them (see README "Gateway API CRDs").
-        const crds = c.installCrds
-            ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiBundle(c.crdsVersion) }, { parent: this })]
-            : [];
+        const crds = c.installCrds ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiBundle(c.crdsVersion) }, { parent: this })] : [];
         const nodePorts = [
             ...(s.nodePorts.http !== undefined ? [{ port: s.nodePorts.http, listenerPort: s.httpPort }] : []),
             ...(s.nodePorts.https !== undefined ? [{ port: s.nodePorts.https, listenerPort: s.httpsPort }] : []),

@@ -11,6 +11,8 @@ export interface IngressExposureArgs {
     /** The echo ClusterIP Service: the backend of every path. */
     service: { name: pulumi.Input<string>; port: number };
     settings: IngressSettings;
+    /** The kubernetes provider the controller's Helm release runs under (else the component's own default). */
+    helmProvider?: k8s.Provider;
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
@@ -36,7 +38,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         const c = s.controller;
 
         if (c.install) {
-            this.controller = this.installController(name, s);
+            this.controller = this.installController(name, s, args.helmProvider);
         }
 
         // ingress-nginx reads only annotations with its own prefix: the seed's
@@ -97,7 +99,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
-    private installController(name: string, s: IngressSettings): nginx.IngressController {
+    private installController(name: string, s: IngressSettings, helmProvider?: k8s.Provider): nginx.IngressController {
         const c = s.controller;
         const ns = new k8s.core.v1.Namespace(
             `${name}-controller-namespace`,
@@ -166,7 +168,7 @@ export class IngressExposure extends pulumi.ComponentResource {
                     timeout: c.serviceType === "LoadBalancer" ? LOAD_BALANCER_HELM_TIMEOUT_SECONDS : undefined,
                 },
             },
-            { parent: this, dependsOn: [ns] },
+            { parent: this, dependsOn: [ns], providers: helmProvider ? { kubernetes: helmProvider } : undefined },
         );
     }
 }

@@ -124,7 +124,11 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
 function vendoredCrds(key: string, version: string): string {
     const vendored = vendoredGatewayApiVersions();
     if (!vendored.includes(version)) {
-        throw new ConfigError(key, version, `a Gateway API release vendored under vendor/gateway-api/ (${vendored.join(", ")}); add others with npm run vendor:refresh`);
+        throw new ConfigError(
+            key,
+            version,
+            `a Gateway API release vendored under vendor/gateway-api/ (${vendored.join(", ")}); add others with npm run vendor:refresh`,
+        );
     }
     return version;
 }
@@ -139,7 +143,8 @@ function parseController(raw: unknown): GatewayControllerSettings {
     }
     return {
         ...common,
-        crdsVersion: optional(o.crdsVersion, (x) => vendoredCrds(`${key}.crdsVersion`, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion))) ?? d.crdsVersion,
+        crdsVersion:
+            optional(o.crdsVersion, (x) => vendoredCrds(`${key}.crdsVersion`, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion))) ?? d.crdsVersion,
         installCrds: optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds,
     };
 }

@@ -98,7 +98,11 @@ export function host(key: string, value: unknown): string {
     const ipv4 = v4 !== null && v4.slice(1).every((o) => Number(o) <= 255);
     const ipv6 = isIPv6(bare);
     if (!(dns && !/^[0-9.]+$/.test(bare)) && !ipv4 && !ipv6) {
-        throw new ConfigError(key, value, "a host: a DNS name, an IPv4 or an IPv6 address, such as 'localhost' or '203.0.113.10' (no scheme, no port, no path)");
+        throw new ConfigError(
+            key,
+            value,
+            "a host: a DNS name, an IPv4 or an IPv6 address, such as 'localhost' or '203.0.113.10' (no scheme, no port, no path)",
+        );
     }
     return bare;
 }

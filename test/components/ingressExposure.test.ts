@@ -65,7 +65,8 @@ describe("Ingress exposure", () => {
         it("lets Helm wait 600 s for a cloud load balancer (its default is 300 s), and keeps the default otherwise", async () => {
             const lb = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.helmOptions;
             assert.ok(lb.timeout >= 600, `timeout ${lb.timeout}`);
-            const nodePort = (await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } })).one(CONTROLLER).inputs.helmOptions;
+            const nodePort = (await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } })).one(CONTROLLER).inputs
+                .helmOptions;
             assert.strictEqual(nodePort.timeout, undefined);
         });
 
@@ -76,6 +77,16 @@ describe("Ingress exposure", () => {
                     .find((n) => n.inputs.metadata.name === "ingress-nginx")!.inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
             assert.strictEqual(await level(false), "restricted");
             assert.strictEqual(await level(true), "privileged", "hostPort is allowed by no lower level");
+        });
+
+        it("runs the controller's Helm release under the program's kubernetes provider and cluster, not a second, older one", async () => {
+            const run = await runProgram({ exposures: "ingress", "kubernetes:context": "kind-echo" });
+            const component = run.registrations.find((r) => r.type === CONTROLLER)!;
+            assert.match(component.providers.kubernetes ?? "", /pulumi:providers:kubernetes::echo-kubernetes::/, JSON.stringify(component.providers));
+            const provider = run.one("pulumi:providers:kubernetes");
+            assert.strictEqual(provider.inputs.context, "kind-echo", "the stack's kubernetes:context, which an explicit provider does not read itself");
+            const ingress = run.registrations.find((r) => r.type === INGRESS)!;
+            assert.deepStrictEqual(ingress.providers, {}, "everything else keeps the default provider");
         });
 
         it("uses a controller already in the cluster when install is false", async () => {

@@ -66,7 +66,9 @@ describe("integration: the dev stack on a real cluster", function () {
         const stack = await LocalWorkspace.createOrSelectStack({ stackName: "dev", workDir: ROOT }, { envVars }).catch((e: Error) => {
             fs.writeFileSync(STACK_FILE, stackFileAsFound);
             throw /incorrect passphrase/i.test(String(e))
-                ? new Error(`PULUMI_CONFIG_PASSPHRASE does not open the dev stack's secrets (its encryptionsalt or state was made with another one): ${e.message}`)
+                ? new Error(
+                      `PULUMI_CONFIG_PASSPHRASE does not open the dev stack's secrets (its encryptionsalt or state was made with another one): ${e.message}`,
+                  )
                 : e;
         });
         try {

@@ -11,6 +11,8 @@ export interface Registration {
     name: string;
     parent: string;
     dependencies: string[];
+    /** Explicit provider references by package (a remote component's `providers`). */
+    providers: Record<string, string>;
 }
 
 export interface ProgramRun {
@@ -121,7 +123,9 @@ function recordRegistrations(): Registration[] {
     const monitor: any = (pulumi.runtime as any).getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
-        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList() });
+        const providers: Record<string, string> = {};
+        req.getProvidersMap?.().forEach((ref: string, pkg: string) => (providers[pkg] = ref));
+        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), providers });
         return register(req, callback);
     };
     return seen;

@@ -1,0 +1,149 @@
+import Ajv from "ajv";
+import * as assert from "assert";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { ROOT, runProgram } from "../support/program";
+import { shippedStacks, stackConfig } from "../support/stacks";
+
+/*
+ * The values the program gives each chart, against that chart's own contract at the pinned
+ * version (vendored from the release tag under vendor/): a misspelt or moved key fails here
+ * instead of being dropped on the way to Helm, which renders a chart with unknown values silently.
+ */
+
+const NGF = "kubernetes:helm.sh/v3:Release";
+const INGRESS_NGINX = "kubernetes-ingress-nginx:index:IngressController";
+
+const readYaml = (file: string) => yaml.load(fs.readFileSync(path.join(ROOT, "vendor", file), "utf8")) as Record<string, unknown>;
+
+/** Every config that switches a chart value on: the shipped stacks and the variants tests use. */
+const configs: Record<string, Record<string, unknown>> = {
+    ...Object.fromEntries(shippedStacks().map((s) => [s, stackConfig(s)])),
+    "ingress: second class, NodePort, hostPort, replicas": {
+        exposures: "ingress",
+        ingress: {
+            className: "internal",
+            controller: { serviceType: "NodePort", nodePorts: { http: 30081, https: 30443 }, hostPort: true, replicas: 3 },
+        },
+    },
+    "ingress: LoadBalancer with ranges and annotations": {
+        exposures: "ingress",
+        ingress: {
+            controller: { sourceRanges: ["203.0.113.0/24"], serviceAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
+        },
+    },
+    "gateway: NodePort with both node ports": {
+        exposures: "gateway",
+        gateway: { nodePorts: { http: 30082, https: 30444 }, httpsPort: 8443, controller: { serviceType: "NodePort" } },
+    },
+    "gateway: LoadBalancer with ranges and annotations": {
+        exposures: "gateway",
+        gateway: { className: "edge", controller: { sourceRanges: ["203.0.113.0/24"], serviceAnnotations: { "example.com/lb": "internal" } } },
+    },
+};
+
+/** Helm's coalescing of user values over the chart's: maps merge key by key, anything else replaces. */
+export function helmMerge(defaults: unknown, values: unknown): unknown {
+    if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
+    const merged: Record<string, unknown> = { ...defaults };
+    for (const [k, v] of Object.entries(values)) {
+        if (v === null) delete merged[k];
+        else if (v !== undefined) merged[k] = helmMerge(defaults[k], v);
+    }
+    return merged;
+}
+
+/**
+ * The value paths of `values` that the chart's values.yaml does not have. A path stops being
+ * checked where the chart's default is a free-form map or list ({} / [], e.g. annotations,
+ * extraArgs) or a key is a whole Kubernetes type the chart passes through (`opaque`).
+ */
+export function unknownValuePaths(values: unknown, chart: unknown, opaque: readonly string[], at = ""): string[] {
+    if (!isMap(values)) return [];
+    return Object.entries(values).flatMap(([k, v]) => {
+        const p = at ? `${at}.${k}` : k;
+        if (v === undefined) return [];
+        if (!isMap(chart) || !(k in chart)) return [p];
+        const known = chart[k];
+        if (opaque.includes(k) || (isMap(known) && Object.keys(known).length === 0) || Array.isArray(known)) return [];
+        return unknownValuePaths(v, known, opaque, p);
+    });
+}
+
+/** The configs that install a chart: those with its exposure (static, so no test is generated only to be skipped). */
+const installing = (exposure: string) =>
+    Object.entries(configs).filter(([, c]) => (Array.isArray(c.exposures) ? c.exposures : String(c.exposures).split(",")).includes(exposure));
+
+function isMap(x: unknown): x is Record<string, unknown> {
+    return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** Values as Helm receives them (Outputs resolved, undefined keys dropped, as the provider serialises them). */
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x ?? {}));
+
+describe("chart values against the charts' own contracts (vendored at the pinned versions)", () => {
+    describe("NGINX Gateway Fabric 2.6.7: values.schema.json and values.yaml", () => {
+        const defaults = readYaml("nginx-gateway-fabric/2.6.7/values.yaml");
+        const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "vendor/nginx-gateway-fabric/2.6.7/values.schema.json"), "utf8"));
+        const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+        for (const [name, config] of installing("gateway")) {
+            it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
+                const run = await runProgram(config, {}, name);
+                const releases = run.ofType(NGF);
+                assert.strictEqual(releases.length, 1);
+                for (const release of releases) {
+                    assert.strictEqual(release.inputs.version, "2.6.7", "the vendored contract is the pinned version's");
+                    const values = plain(release.inputs.values);
+                    const ok = validate(helmMerge(defaults, values));
+                    assert.ok(ok, JSON.stringify(validate.errors, null, 1));
+                    assert.deepStrictEqual(unknownValuePaths(values, defaults, ["resources"]), []);
+                }
+            });
+        }
+
+        it("the checks fail on values the chart does not take", () => {
+            assert.strictEqual(validate(helmMerge(defaults, { nginx: { service: { type: "External" } } })), false, "an enum the schema refuses");
+            assert.deepStrictEqual(unknownValuePaths({ nginx: { serivce: { type: "NodePort" } } }, defaults, ["resources"]), ["nginx.serivce"]);
+        });
+    });
+
+    describe("ingress-nginx 4.15.1: values.yaml", () => {
+        const defaults = readYaml("ingress-nginx/4.15.1/values.yaml");
+        // Kubernetes types the chart passes through whole; values.yaml shows only part of them.
+        const opaque = ["resources", "topologySpreadConstraints"];
+        // Keys values.yaml only mentions in a comment ("# fullnameOverride:", line 12) that the
+        // templates read (templates/_helpers.tpl line 21 at helm-chart-4.15.1).
+        const commentedInValues = { fullnameOverride: "" };
+
+        for (const [name, config] of installing("ingress")) {
+            it(`${name}: every value the component passes exists in the chart's values.yaml`, async () => {
+                const run = await runProgram(config, {}, name);
+                const controllers = run.ofType(INGRESS_NGINX);
+                assert.strictEqual(controllers.length, 1);
+                for (const c of controllers) {
+                    assert.strictEqual(c.inputs.helmOptions.version, "4.15.1", "the vendored contract is the pinned version's");
+                    // The component's typed fields become chart values one for one; helmOptions is the release.
+                    const { helmOptions, ...values } = plain(c.inputs);
+                    assert.deepStrictEqual(unknownValuePaths({ ...values, ...(helmOptions.values ?? {}) }, { ...defaults, ...commentedInValues }, opaque), []);
+                }
+            });
+        }
+
+        it("the check fails on a misspelt or moved key", () => {
+            assert.deepStrictEqual(unknownValuePaths({ controller: { admissionWebhook: { enabled: true } } }, defaults, opaque), [
+                "controller.admissionWebhook",
+            ]);
+            assert.deepStrictEqual(unknownValuePaths({ controller: { service: { nodePort: { http: "30081" } } } }, defaults, opaque), [
+                "controller.service.nodePort",
+            ]);
+        });
+
+        it("the chart's own --ingress-class comes from controller.ingressClass, which the component cannot set (hence extraArgs)", () => {
+            const controller = defaults.controller as Record<string, unknown>;
+            assert.strictEqual(controller.ingressClass, "nginx");
+            assert.ok("extraArgs" in controller);
+        });
+    });
+});
