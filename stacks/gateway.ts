@@ -90,7 +90,10 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
                 proxyNamespace: optional(e.proxyNamespace, (y) => v.dnsLabel("gateway.existing.proxyNamespace", y)) ?? namespace,
             };
         }),
-        name: optional(o.name, (x) => v.dnsSubdomain("gateway.name", x)) ?? d.name,
+        // NGINX Gateway Fabric names the Gateway's data-plane Service `<name>-<className>`
+        // (internal/framework/controller/resource.go, hashing names over 63 characters), and
+        // Service names are DNS-1035 labels: so is the name, and an installed class is a label.
+        name: optional(o.name, (x) => v.serviceName("gateway.name", x)) ?? d.name,
         className: optional(o.className, (x) => v.dnsSubdomain("gateway.className", x)) ?? d.className,
         httpPort: optional(o.httpPort, (x) => v.port("gateway.httpPort", x)) ?? d.httpPort,
         httpsPort: optional(o.httpsPort, (x) => v.port("gateway.httpsPort", x)) ?? d.httpsPort,
@@ -98,6 +101,7 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
         address: optional(o.address, (x) => v.hostAndPort("gateway.address", x)),
         controller: parseController(o.controller),
     };
+    if (settings.controller.install && !settings.existing) v.dnsLabel("gateway.className", settings.className);
     if (settings.httpPort === settings.httpsPort) {
         throw new ConfigError("gateway.httpsPort", settings.httpsPort, `a port other than gateway.httpPort (${settings.httpPort})`);
     }

@@ -434,6 +434,20 @@ describe("bad gateway config", () => {
             allowed: /no '\/\/'/,
         },
         {
+            why: "a Gateway name with a dot (its data-plane Service is named after it)",
+            config: { gateway: { name: "echo.gateway" } },
+            key: "gateway.name",
+            value: "echo.gateway",
+            allowed: /DNS-1035 label/,
+        },
+        {
+            why: "a dotted class name for the GatewayClass the installed NGF creates",
+            config: { gateway: { className: "nginx.example.com" } },
+            key: "gateway.className",
+            value: "nginx.example.com",
+            allowed: /DNS-1123 label/,
+        },
+        {
             why: "source ranges on a NodePort data plane",
             config: { gateway: { controller: { serviceType: "NodePort", sourceRanges: ["203.0.113.0/24"] } } },
             key: "gateway.controller.sourceRanges",
