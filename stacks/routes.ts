@@ -117,9 +117,10 @@ function validPath(key: string, raw: unknown, pathType: PathType): string {
     const path = v.string(key, raw);
     if (!path.startsWith("/")) throw new ConfigError(key, raw, "an absolute path starting with '/', such as '/vericonf'");
     // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
-    // these characters in Prefix and Exact paths; regexes need ImplementationSpecific.
-    if (pathType !== "ImplementationSpecific" && !/^\/[A-Za-z0-9/._~-]*$/.test(path)) {
-        throw new ConfigError(key, raw, "a path of letters, digits and / . _ ~ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)");
+    // these characters in Prefix and Exact paths (controller 1.15.1 internal/ingress/inspector/
+    // rules.go: `(?i)^/[[:alnum:]._\-/]*$`); regexes need ImplementationSpecific.
+    if (pathType !== "ImplementationSpecific" && !/^\/[A-Za-z0-9/._-]*$/.test(path)) {
+        throw new ConfigError(key, raw, "a path of letters, digits and / . _ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)");
     }
     return path;
 }

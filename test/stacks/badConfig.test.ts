@@ -172,6 +172,7 @@ describe("bad config", () => {
 describe("bad ingress config", () => {
     const ingressCases: (Omit<BadCase, "config"> & { ingress: unknown })[] = [
         { why: "a path without a leading /", ingress: { path: "vericonf" }, key: "ingress.path", value: "vericonf", allowed: /starting with '\/'/ },
+        { why: "a path with '~', which ingress-nginx's path check refuses", ingress: { path: "/~user" }, key: "ingress.path", value: "/~user", allowed: /\/ \. _ -/ },
         { why: "a regex path with pathType Prefix", ingress: { path: "/v(.*)" }, key: "ingress.path", value: "/v(.*)", allowed: /ImplementationSpecific/ },
         {
             why: "an unknown pathType",
