@@ -42,15 +42,20 @@ function installedCharts(run: Awaited<ReturnType<typeof runProgram>>): Installed
     ];
 }
 
-/** The templates of a vendored chart that carry a helm.sh/hook annotation, with their hook types. */
+/**
+ * The files of a vendored chart that carry a helm.sh/hook annotation, with their hook types:
+ * templates, and values.yaml, where some charts (cert-manager) keep the hook annotations.
+ */
 export function hookTemplates(chart: string, version: string): Record<string, string[]> {
-    const templates = path.join(VENDOR, chart, version, "templates");
+    const dir = path.join(VENDOR, chart, version);
+    const templates = path.join(dir, "templates");
     const found: Record<string, string[]> = {};
-    for (const file of fs.existsSync(templates) ? filesUnder(templates) : []) {
+    const files = [...(fs.existsSync(templates) ? filesUnder(templates) : []), path.join(dir, "values.yaml")];
+    for (const file of files) {
         const hooks = [...fs.readFileSync(file, "utf8").matchAll(/"?helm\.sh\/hook"?:\s*"?([a-z, -]+)"?/g)].flatMap((m) =>
             m[1].split(",").map((h) => h.trim()),
         );
-        if (hooks.length > 0) found[path.relative(templates, file)] = [...new Set(hooks)];
+        if (hooks.length > 0) found[path.relative(templates, file).replace(/^\.\.\//, "")] = [...new Set(hooks)];
     }
     return found;
 }
@@ -99,7 +104,8 @@ describe("vendored upstream artifacts", () => {
         }
     });
 
-    it("NGINX Gateway Fabric's chart makes its TLS Secrets in a pre-install hook; ingress-nginx's admission webhook certs too", () => {
+    it("NGINX Gateway Fabric's chart makes its TLS Secrets in a pre-install hook; ingress-nginx's admission webhook certs too; cert-manager checks its API post-install", () => {
+        assert.deepStrictEqual(hookTemplates("cert-manager", "v1.21.1")["values.yaml"], ["post-install"]);
         assert.deepStrictEqual(hookTemplates("nginx-gateway-fabric", "2.6.7")["certs-job.yaml"].sort(), ["pre-install", "pre-upgrade"]);
         assert.deepStrictEqual(hookTemplates("ingress-nginx", "4.15.1")["admission-webhooks/job-patch/job-createSecret.yaml"].sort(), [
             "pre-install",
