@@ -7,12 +7,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { inClusterCheck as checkCommand, portForward as forwardCommand } from "./components/clientCommands";
+import { CA_FILE, httpsCheckCommand, inClusterCheck as checkCommand, portForward as forwardCommand, trustCaCommand } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
+import { TlsCertificates } from "./components/tlsCertificates";
 import { ServiceExposures } from "./components/serviceExposures";
 import { clusterAccess } from "./stacks/cluster";
+import { describeIssuer, issuerChoice } from "./stacks/certManager";
 import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
@@ -61,6 +63,19 @@ const gateway = enabled.has("gateway")
       })
     : undefined;
 
+const certManager = settings.certManager;
+const solver = certManager?.issuer.type === "letsEncrypt" ? certManager.issuer.solver : undefined;
+const certificates = certManager
+    ? new TlsCertificates("echo", {
+          namespace: app.namespace,
+          certificates: settings.ingress.tls,
+          issuer: issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
+          install: certManager.install ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" } : undefined,
+          // HTTP-01 is answered by the proxy that serves the host: issuance waits for it.
+          solverDependsOn: solver === "ingress" ? [ingress!] : solver === "gateway" ? [gateway!] : undefined,
+      })
+    : undefined;
+
 /** One URL per enabled exposure: what a client uses to reach the echo app that way. */
 export const urls = pulumi.all([services.urls, ingress?.urls, gateway?.urls]).apply(([serviceUrls, ingressUrls, gatewayUrls]) => ({
     ...serviceUrls,
@@ -83,5 +98,23 @@ export const proxyAddresses = pulumi.all([ingress?.address, gateway?.address]).a
 export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
 /** The seed's in-cluster busybox check, ready to paste. */
 export const inClusterCheck = checkCommand(app.namespace, services.primary.metadata.name, settings.service.port);
+/**
+ * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
+ * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
+ */
+export const tls = certificates
+    ? pulumi
+          .all([ingress?.urls, ingress?.httpsAddress, gateway?.urls, gateway?.httpsAddress, certificates.caSecret?.namespace])
+          .apply(([ingressUrls, ingressHttps, gatewayUrls, gatewayHttps, caNamespace]) => {
+              const caFile = certificates.caSecret ? CA_FILE : undefined;
+              const checks = (list: string[] | undefined, via: string | undefined) =>
+                  (list ?? []).filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, caFile));
+              return {
+                  issuer: describeIssuer(settings.certManager!.issuer),
+                  ...(certificates.caSecret ? { trustCa: trustCaCommand(caNamespace!, certificates.caSecret.name) } : {}),
+                  checks: [...checks(ingressUrls, ingressHttps), ...checks(gatewayUrls, gatewayHttps)],
+              };
+          })
+    : undefined;
 /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
 export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

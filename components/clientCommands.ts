@@ -49,3 +49,31 @@ export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.
         );
     });
 }
+
+/** The file the trust command writes the dev CA to, and the curl commands read. */
+export const CA_FILE = "echo-exposure-ca.crt";
+
+/** Writes the self-signed chain's root (the Secret's ca.crt) to CA_FILE, for curl --cacert or a trust store. */
+export function trustCaCommand(namespace: string, secret: string): string {
+    return `kubectl get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ${CA_FILE}`;
+}
+
+/**
+ * A curl that reaches an https URL through the proxy at `via` (host:port), whatever DNS says about
+ * the URL's host: --resolve for an IP on the URL's port (localhost: a kind mapping), else
+ * --connect-to (a cloud load balancer's hostname, which --resolve cannot take). Without `via`,
+ * DNS decides.
+ */
+export function httpsCheckCommand(url: string, via: string | undefined, caFile?: string): string {
+    const ca = caFile ? `--cacert ${caFile} ` : "";
+    const u = new URL(url);
+    const urlPort = u.port || "443";
+    const m = via === undefined ? null : /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(via);
+    if (!m) return `curl ${ca}${url}`;
+    const host = m[1] === "localhost" ? "127.0.0.1" : m[1];
+    const port = m[2] ?? "443";
+    if ((/^[\d.]+$/.test(host) || host.startsWith("[")) && port === urlPort) {
+        return `curl ${ca}--resolve ${u.hostname}:${urlPort}:${host} ${url}`;
+    }
+    return `curl ${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
+}

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GatewaySettings } from "../stacks/gateway";
 import { isTls, Route, RouteSettings } from "../stacks/routes";
-import { authority, Reach, routeUrls } from "./routeUrls";
+import { authority, Reach, routeUrls, withPort } from "./routeUrls";
 import { LOAD_BALANCER_HELM_TIMEOUT_SECONDS } from "./ingressExposure";
 import { pending } from "./urls";
 
@@ -36,6 +36,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
     public readonly urls: pulumi.Output<string[]>;
     /** host[:port] where clients reach the Gateway (what DNS for the hosts points at), or a pending message. */
     public readonly address: pulumi.Output<string>;
+    /** host[:port] where clients reach the Gateway's HTTPS listeners, when known. */
+    public readonly httpsAddress: pulumi.Output<string | undefined>;
+    /** Where ACME HTTP-01 challenges reach this Gateway: its http listener (an existing Gateway: all of it). */
+    public readonly solverParentRef: { name: pulumi.Input<string>; namespace: pulumi.Input<string>; sectionName?: string };
 
     constructor(name: string, args: GatewayExposureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("echo-exposure:index:GatewayExposure", name, {}, opts);
@@ -89,6 +93,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const parent = s.existing
             ? { name: s.existing.name, namespace: s.existing.namespace }
             : { name: this.gateway!.metadata.name, namespace: this.gateway!.metadata.namespace };
+        this.solverParentRef = s.existing ? parent : { ...parent, sectionName: "http" };
         const backendRefs = [{ name: args.service.name, port: args.service.port }];
         const rule = (route: Route) => ({ matches: [{ path: { type: MATCH_TYPE[route.pathType], value: route.path } }], backendRefs });
 
@@ -137,10 +142,16 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 : reachableStatus
                   ? "the Gateway has reported no address yet"
                   : `the ${s.controller.serviceType} data plane is not reachable at an address the Gateway reports`;
-            return { address: address ? withPort(address, s.httpPort) : undefined, pending: pending(why, how) };
+            const httpsAddress = s.httpsAddress ?? (reachableStatus && reported ? authority(reported) : undefined);
+            return {
+                address: address ? withPort(address, s.httpPort, 80) : undefined,
+                httpsAddress: httpsAddress ? withPort(httpsAddress, s.httpsPort, 443) : undefined,
+                pending: pending(why, how),
+            };
         });
         this.address = reach.apply((r) => r.address ?? r.pending);
-        this.urls = reach.apply((r) => routeUrls(args.routing, r.address, r.pending));
+        this.httpsAddress = reach.apply((r) => r.httpsAddress);
+        this.urls = reach.apply((r) => routeUrls(args.routing, r));
         this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
@@ -269,9 +280,4 @@ export function ngfValues(s: GatewaySettings, nodePorts: { port: number; listene
             },
         },
     };
-}
-
-/** host[:port] for the http listener: the listener port is added when the address has none. */
-function withPort(address: string, port: number): string {
-    return /:\d+$/.test(address) || port === 80 ? address : `${address}:${port}`;
 }

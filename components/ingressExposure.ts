@@ -31,6 +31,8 @@ export class IngressExposure extends pulumi.ComponentResource {
     public readonly urls: pulumi.Output<string[]>;
     /** host[:port] where clients reach the controller (what DNS for the hosts points at), or a pending message. */
     public readonly address: pulumi.Output<string>;
+    /** host[:port] where clients reach the controller's https, when known. */
+    public readonly httpsAddress: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: IngressExposureArgs, opts?: pulumi.ComponentResourceOptions) {
         super("echo-exposure:index:IngressExposure", name, {}, opts);
@@ -84,17 +86,19 @@ export class IngressExposure extends pulumi.ComponentResource {
             // Precedence: ingress.address when set (the user knows how clients get in); else the
             // address the controller publishes, unless that is a NodePort/ClusterIP Service's
             // ClusterIP, which no client outside the cluster can reach.
-            const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
+            const published = reachableStatus && reported ? authority(reported) : undefined;
+            const address = s.address ?? published;
             const how = reachableStatus
                 ? `kubectl get ingress veri-ingress -n ${ingressNamespace}; or set ingress.address`
                 : `kubectl get svc ${controllerService} -n ${c.namespace} for the node port, then set ingress.address to <node host>:<port> (e.g. localhost:8081 with the kind recipe)`;
             const why = reachableStatus
                 ? "the ingress controller has reported no address yet"
                 : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`;
-            return { address, pending: pending(why, how) };
+            return { address, httpsAddress: s.httpsAddress ?? published, pending: pending(why, how) };
         });
         this.address = reach.apply((r) => r.address ?? r.pending);
-        this.urls = reach.apply((r) => routeUrls(s, r.address, r.pending));
+        this.httpsAddress = reach.apply((r) => r.httpsAddress);
+        this.urls = reach.apply((r) => routeUrls(s, r));
 
         this.registerOutputs({ urls: this.urls, address: this.address });
     }

@@ -3,14 +3,16 @@ import { httpUrl } from "./urls";
 
 /**
  * The URL of each route. A route with a host is reached by that host name (DNS points it at the
- * proxy); a route without one by the proxy's address (`authority`: host[:port] as a client types
- * it), or, where no address is known, by the plain-words `unknownAddress` message instead.
+ * proxy), on the port the proxy listens on for its scheme where that is not the default (a kind
+ * port mapping, a custom listener port); a route without a host by the proxy's address, or,
+ * where no address is known, by the plain-words `pending` message instead.
  */
-export function routeUrls(routing: RouteSettings, authority: string | undefined, unknownAddress: string): string[] {
+export function routeUrls(routing: RouteSettings, reach: Reach): string[] {
     return routing.routes.map((route) => {
         const scheme = isTls(routing, route) ? "https" : "http";
-        if (route.host) return httpUrl(scheme, route.host, undefined, route.path);
-        return authority ? `${scheme}://${authority}${route.path}` : unknownAddress;
+        const via = scheme === "https" ? reach.httpsAddress : reach.address;
+        if (route.host) return httpUrl(scheme, route.host, portOf(via), route.path);
+        return via ? `${scheme}://${via}${route.path}` : reach.pending;
     });
 }
 
@@ -19,8 +21,20 @@ export function authority(address: string): string {
     return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
 }
 
-/** Where clients reach a proxy: its address (host[:port]) when known, and what to say when it is not. */
+/** host[:port] with the port added when it is not the scheme's default one. */
+export function withPort(address: string, port: number, defaultPort: number): string {
+    return /:\d+$/.test(address) || port === defaultPort ? address : `${address}:${port}`;
+}
+
+/** The port of an authority (host:port or [v6]:port), if it has one. */
+export function portOf(address: string | undefined): number | undefined {
+    const m = address === undefined ? null : /:(\d+)$/.exec(address);
+    return m ? Number(m[1]) : undefined;
+}
+
+/** Where clients reach a proxy: its http and https addresses (host[:port]) when known, and what to say when not. */
 export interface Reach {
     address?: string;
+    httpsAddress?: string;
     pending: string;
 }

@@ -37,6 +37,8 @@ export interface GatewaySettings {
     nodePorts: { http?: number; https?: number };
     /** host[:port] a client uses to reach the Gateway when it reports no reachable address. */
     address?: string;
+    /** The same for its HTTPS listeners. */
+    httpsAddress?: string;
     controller: GatewayControllerSettings;
 }
 
@@ -73,7 +75,7 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
     { breaks: (p) => p.includes("#"), says: "no '#'" },
 ];
 
-const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "controller"];
+const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "httpsAddress", "controller"];
 const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds"];
 
 /** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
@@ -99,6 +101,7 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
         httpsPort: optional(o.httpsPort, (x) => v.port("gateway.httpsPort", x)) ?? d.httpsPort,
         nodePorts: parseNodePorts("gateway.nodePorts", o.nodePorts),
         address: optional(o.address, (x) => v.hostAndPort("gateway.address", x)),
+        httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("gateway.httpsAddress", x)),
         controller: parseController(o.controller),
     };
     if (settings.controller.install && !settings.existing) v.dnsLabel("gateway.className", settings.className);

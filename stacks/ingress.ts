@@ -16,6 +16,8 @@ export interface IngressSettings extends RouteSettings {
     className: string;
     /** host[:port] a client uses to reach the controller when it cannot report a reachable address. */
     address?: string;
+    /** The same for https (a kind mapping of the https node port). */
+    httpsAddress?: string;
     /** With TLS, ingress-nginx redirects http to https; false keeps plain http working too. */
     sslRedirect: boolean;
     annotations: Record<string, string>;
@@ -39,7 +41,7 @@ export const INGRESS_DEFAULTS = {
     },
 };
 
-const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "sslRedirect", "annotations", "controller"];
+const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "httpsAddress", "sslRedirect", "annotations", "controller"];
 const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas"];
 
 export function parseIngress(raw: unknown): IngressSettings {
@@ -48,6 +50,7 @@ export function parseIngress(raw: unknown): IngressSettings {
         ...parseRoutes("ingress", o),
         className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
         address: optional(o.address, (x) => v.hostAndPort("ingress.address", x)),
+        httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("ingress.httpsAddress", x)),
         sslRedirect: optional(o.sslRedirect, (x) => v.boolean("ingress.sslRedirect", x)) ?? INGRESS_DEFAULTS.sslRedirect,
         annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
         controller: parseController(o.controller),

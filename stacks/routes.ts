@@ -32,7 +32,8 @@ export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathTyp
 
 /**
  * Reads `<key>.path`, `<key>.pathType`, `<key>.hosts` and `<key>.tls` from an already-read object.
- * `hosts` entries are host names, or `{ host, path?, pathType? }` for a host with its own path.
+ * `hosts` entries are host names, or `{ host?, path?, pathType? }` for a host with its own path
+ * (without `host`: any host, as the tutorial's rule).
  */
 export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSettings {
     const pathType = optional(obj.pathType, (x) => v.oneOf(`${key}.pathType`, x, PATH_TYPES)) ?? ROUTE_DEFAULTS.pathType;
@@ -50,7 +51,12 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
                   if (typeof entry === "string") return { host: v.hostName(k, entry), path, pathType };
                   const o = v.object(k, entry, ["host", "path", "pathType"]);
                   const pt = optional(o.pathType, (x) => v.oneOf(`${k}.pathType`, x, PATH_TYPES)) ?? pathType;
-                  return { host: v.hostName(`${k}.host`, o.host), path: optional(o.path, (x) => validPath(`${k}.path`, x, pt)) ?? path, pathType: pt };
+                  // No host: any host, as the tutorial's rule (beside named hosts, e.g. a TLS one).
+                  return {
+                      host: optional(o.host, (x) => v.hostName(`${k}.host`, x)),
+                      path: optional(o.path, (x) => validPath(`${k}.path`, x, pt)) ?? path,
+                      pathType: pt,
+                  };
               });
 
     const seen = new Set<string>();

@@ -3,6 +3,7 @@ import { LOAD_BALANCER_SUFFIX, NODE_PORT_SUFFIX } from "../components/serviceExp
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
+import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
 import { projectKeys, readRaw } from "./read";
@@ -33,6 +34,7 @@ export const CONFIG_KEYS = [
     "loadBalancer",
     "ingress",
     "gateway",
+    "certManager",
 ] as const;
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -78,6 +80,8 @@ export interface Settings {
     loadBalancer: LoadBalancerSettings;
     ingress: IngressSettings;
     gateway: GatewaySettings;
+    /** TLS Secrets issued by cert-manager; undefined: they are provided from outside. */
+    certManager?: CertManagerSettings;
 }
 
 /**
@@ -125,6 +129,21 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             );
         }
     }
+    const certManager = parseCertManager(get("certManager"), ingress, {
+        ingress: on("ingress"),
+        gateway: on("gateway"),
+        restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
+    });
+    if (certManager?.install) {
+        const taken = [
+            namespace,
+            ...(installs("ingress", ingress.controller.install) ? [ingress.controller.namespace] : []),
+            ...(installs("gateway", gateway.controller.install && !gateway.existing) ? [gateway.controller.namespace] : []),
+        ];
+        if (taken.includes(certManager.namespace)) {
+            throw new ConfigError("certManager.namespace", certManager.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
+        }
+    }
     const nodePort = {
         port: optional(get("nodePort"), (x) => v.nodePort("nodePort", x)),
         address: v.host("nodeAddress", get("nodeAddress") ?? DEFAULTS.nodeAddress),
@@ -164,6 +183,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         loadBalancer: parseLoadBalancer(get("loadBalancer")),
         ingress,
         gateway,
+        certManager,
     };
 }
 

@@ -170,9 +170,29 @@ describe("Ingress exposure", () => {
     });
 
     describe("URLs", () => {
-        it("use the host where the rule has one", async () => {
+        it("use the host where the rule has one, on the port the controller is reached on (a kind mapping)", async () => {
             const run = await runProgram({ exposures: "ingress", ingress: { hosts: ["echo.example.com"], address: "localhost:8081" } });
-            assert.strictEqual(run.outputs.urls.ingress, "http://echo.example.com/vericonf");
+            assert.strictEqual(run.outputs.urls.ingress, "http://echo.example.com:8081/vericonf");
+            const cloud = await runProgram({ exposures: "ingress", ingress: { hosts: ["echo.example.com"] } });
+            assert.strictEqual(cloud.outputs.urls.ingress, "http://echo.example.com/vericonf", "a load balancer listens on 80");
+        });
+
+        it("put a TLS host on the https address and port, beside the tutorial's any-host rule", async () => {
+            const run = await runProgram({
+                exposures: "ingress",
+                ingress: {
+                    address: "localhost:8081",
+                    httpsAddress: "localhost:8443",
+                    hosts: [{ path: "/vericonf" }, "echo.localtest.me"],
+                    tls: [{ hosts: ["echo.localtest.me"], secretName: "echo-tls" }],
+                },
+            });
+            assert.deepStrictEqual(run.outputs.ingressUrls, ["http://localhost:8081/vericonf", "https://echo.localtest.me:8443/vericonf"]);
+            const rules = run.one(INGRESS).inputs.spec.rules;
+            assert.deepStrictEqual(
+                rules.map((r: any) => r.host),
+                [undefined, "echo.localtest.me"],
+            );
         });
 
         it("use the IP a LoadBalancer controller publishes", async () => {

@@ -26,6 +26,9 @@ const kindOf = (d: Declared, kind: string) => d.objects.filter((o) => o.kind ===
 const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 const problems = (items: [boolean, string][]) => items.filter(([ok]) => !ok).map(([, what]) => what);
 
+/** The ingress controller answers ACME HTTP-01, which comes from anywhere: its load balancer is public on purpose. */
+const answersAcme = (d: Declared) => kindOf(d, "Issuer").some((i) => i.spec?.acme?.solvers?.some((s: any) => s.http01?.ingress));
+const ngfCharts = (d: Declared) => d.charts.filter((c) => String(c.chart).endsWith("/nginx-gateway-fabric"));
 const echoPods = (d: Declared) => kindOf(d, "Deployment").filter((o) => o.spec.selector.matchLabels.app === "http-echo");
 
 const rules: Rule[] = [
@@ -200,8 +203,8 @@ const rules: Rule[] = [
                     /\/vendor\/gateway-api\/v\d+\.\d+\.\d+\/standard-install\.yaml$/.test(c.file),
                     `ConfigFile ${c.file}: a pinned standard-channel release, vendored in the repository`,
                 ]),
-                ...d.charts.map((c): [boolean, string] => [/^\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`]),
-                ...d.charts.map((c): [boolean, string] => [
+                ...d.charts.map((c): [boolean, string] => [/^v?\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`]),
+                ...ngfCharts(d).map((c): [boolean, string] => [
                     Boolean(c.values?.nginxGateway?.resources?.requests?.cpu && c.values?.nginx?.container?.resources?.requests?.memory),
                     `Chart ${c.chart}: control-plane and data-plane resource requests`,
                 ]),
@@ -216,6 +219,24 @@ const rules: Rule[] = [
             ]),
     },
     {
+        name: "cert-manager: a pinned chart that runs its hooks, requests and limits for every pod, certificates and issuers awaited",
+        check: (d) =>
+            problems([
+                ...d.charts
+                    .filter((c) => String(c.chart).endsWith("/cert-manager"))
+                    .flatMap((c): [boolean, string][] => [
+                        [/^v\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`],
+                        ...[c.values, c.values?.webhook, c.values?.cainjector, c.values?.startupapicheck].map((v, i): [boolean, string] => [
+                            Boolean(v?.resources?.requests?.cpu && v?.resources?.limits?.memory),
+                            `Chart ${c.chart}: resources of ${["controller", "webhook", "cainjector", "startupapicheck"][i]}`,
+                        ]),
+                    ]),
+                ...d.objects
+                    .filter((o) => o.apiVersion.startsWith("cert-manager.io/"))
+                    .map((o): [boolean, string] => [o.metadata.annotations?.["pulumi.com/waitFor"] === "condition=Ready", `${id(o)}: waits until Ready`]),
+            ]),
+    },
+    {
         name: "LoadBalancers in production admit only their source ranges",
         check: (d) =>
             d.stack !== "prod"
@@ -225,8 +246,8 @@ const rules: Rule[] = [
                           .filter((s) => s.spec.type === "LoadBalancer")
                           .map((s): [boolean, string] => [s.spec.loadBalancerSourceRanges?.length > 0, `${id(s)}: loadBalancerSourceRanges`]),
                       ...d.controllers.map((c): [boolean, string] => [
-                          c.controller.service.type !== "LoadBalancer" || c.controller.service.loadBalancerSourceRanges?.length > 0,
-                          "IngressController: service.loadBalancerSourceRanges",
+                          c.controller.service.type !== "LoadBalancer" || c.controller.service.loadBalancerSourceRanges?.length > 0 || answersAcme(d),
+                          "IngressController: service.loadBalancerSourceRanges (or open on purpose: it answers Let's Encrypt's HTTP-01)",
                       ]),
                       ...d.controllers.map((c): [boolean, string] => [c.controller.replicaCount > 1, "IngressController: more than one replica in production"]),
                   ]),
@@ -292,7 +313,10 @@ describe("secure and reliable by default", () => {
                     spec: { listeners: [{ name: "https", protocol: "HTTPS" }] },
                 },
             ],
-            charts: [{ chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", values: {} }],
+            charts: [
+                { chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", values: {} },
+                { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "1.21", values: {} },
+            ],
             crdBundles: [{ file: "https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/standard-install.yaml" }],
             controllers: [{ helmOptions: { version: "4.12.0" }, controller: { admissionWebhooks: { enabled: false }, service: { type: "LoadBalancer" } } }],
         };

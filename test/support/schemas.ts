@@ -1,11 +1,16 @@
-import { KubeObject } from "./program";
+import * as fs from "fs";
+import * as path from "path";
+import { CrdCatalog } from "./crdValidation";
+import { KubeObject, ROOT } from "./program";
 
 /**
- * Validates a Kubernetes object against the official OpenAPI schemas (kubernetes-models 4.x for
- * the core APIs, @kubernetes-models/gateway-api for Gateway API). An object whose apiVersion has
- * no schema here fails: every declared object must be checked.
+ * Validates a Kubernetes object against its official schema: the OpenAPI schemas of
+ * kubernetes-models 4.x for the core APIs and @kubernetes-models/gateway-api for Gateway API, and
+ * for cert-manager's API the CRDs of the pinned release, vendored (with their CEL rules). An
+ * object whose apiVersion has no schema here fails: every declared object must be checked.
  */
 export function validateAgainstSchema(obj: KubeObject): void {
+    if (obj.apiVersion.startsWith("cert-manager.io/")) return validateAgainstCrds(obj, certManagerCrds());
     const models = modelsFor(obj.apiVersion);
     const Model = models[obj.kind];
     if (typeof Model !== "function") {
@@ -16,6 +21,23 @@ export function validateAgainstSchema(obj: KubeObject): void {
     } catch (e) {
         throw new Error(`${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name}: ${(e as Error).message}`);
     }
+}
+
+function validateAgainstCrds(obj: KubeObject, catalog: CrdCatalog): void {
+    const sent: Record<string, unknown> = { ...obj };
+    delete sent.status; // the cluster's to write
+    const { violations } = catalog.validate(sent as KubeObject);
+    if (violations.length > 0) {
+        throw new Error(`${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name}: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`);
+    }
+}
+
+let certManager: CrdCatalog | undefined;
+/** The cert-manager CRDs of the pinned release (vendor/cert-manager/<version>/crds). */
+export function certManagerCrds(): CrdCatalog {
+    const dir = path.join(ROOT, "vendor", "cert-manager", "v1.21.1", "crds");
+    certManager ??= CrdCatalog.fromFiles(fs.readdirSync(dir).map((f) => path.join(dir, f)));
+    return certManager;
 }
 
 function modelsFor(apiVersion: string): Record<string, any> {
