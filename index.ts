@@ -71,8 +71,9 @@ const certificates = certManager
           certificates: settings.ingress.tls,
           issuer: issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
           install: certManager.install ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" } : undefined,
-          // HTTP-01 is answered by the proxy that serves the host: issuance waits for it.
-          solverDependsOn: solver === "ingress" ? [ingress!] : solver === "gateway" ? [gateway!] : undefined,
+          // HTTP-01 is answered by the proxy that serves the host: issuance waits for it (the
+          // controller; the Gateway itself, not its routes, which wait for the certificates).
+          solverDependsOn: solver === "ingress" ? ingress!.controller && [ingress!.controller] : solver === "gateway" ? gateway!.gateway && [gateway!.gateway] : undefined,
       })
     : undefined;
 

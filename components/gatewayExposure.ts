@@ -4,8 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GatewaySettings } from "../stacks/gateway";
 import { isTls, Route, RouteSettings } from "../stacks/routes";
-import { authority, Reach, routeUrls, withPort } from "./routeUrls";
-import { LOAD_BALANCER_HELM_TIMEOUT_SECONDS } from "./ingressExposure";
+import { authority, portOf, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
 
 export interface GatewayExposureArgs {
@@ -102,6 +101,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
         // redirects to https, unless ingress.sslRedirect is false. An existing Gateway's listener
         // names are unknown, so there the route attaches to the whole Gateway.
         const hosts = [...new Set(args.routing.routes.map((r) => r.host))];
+        // NGF leaves the port out of a redirect that sets only the scheme, so clients would go to
+        // 443: name the port clients reach https on when it is another one (a kind mapping).
+        const httpsPort = portOf(s.httpsAddress) ?? s.httpsPort;
+        const httpsRedirect = { scheme: "https", statusCode: 301, ...(httpsPort !== 443 ? { port: httpsPort } : {}) };
         this.routes = hosts.flatMap((host, i) => {
             const routes = args.routing.routes.filter((r) => r.host === host);
             const suffix = hosts.length > 1 ? `-${i}` : "";
@@ -121,7 +124,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         hostnames: [host!],
                         rules: routes.map((r) =>
                             redirect
-                                ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }
+                                ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: httpsRedirect }] }
                                 : rule(r),
                         ),
                     }),
@@ -166,7 +169,14 @@ export class GatewayExposure extends pulumi.ComponentResource {
             {
                 apiVersion: GATEWAY_API,
                 kind: "HTTPRoute",
-                metadata: { name: routeName, namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
+                metadata: {
+                    name: routeName,
+                    namespace,
+                    labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                    // A route its Gateway refuses (a listener without its TLS Secret, a backend it
+                    // cannot resolve) serves nothing while the Gateway stays Programmed: wait for both.
+                    annotations: { "pulumi.com/waitFor": ROUTE_WAIT_FOR },
+                },
                 spec,
             },
             // The route waits for its Gateway (parentRefs name it, but only by string).
@@ -210,11 +220,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 chart: NGF_CHART,
                 version: c.chartVersion,
                 namespace: ns.metadata.name,
-                // Roll a failed install or upgrade back, so the next `pulumi up` starts clean.
+                // Roll a failed install or upgrade back, so the next `pulumi up` starts clean. The
+                // chart's only Service is the control plane's ClusterIP: NGF makes the data-plane
+                // LoadBalancer later, so the Gateway's waitFor, not Helm, waits for its address.
                 atomic: true,
-                // Helm waits for the control plane; with a LoadBalancer data plane, give a cloud
-                // time (Helm's default is 300 s).
-                timeout: c.serviceType === "LoadBalancer" ? LOAD_BALANCER_HELM_TIMEOUT_SECONDS : undefined,
                 values: ngfValues(s, nodePorts),
             },
             { parent: this, dependsOn: [ns, ...crds] },
@@ -233,6 +242,22 @@ export class GatewayExposure extends pulumi.ComponentResource {
 export function gatewayWaitFor(serviceType: string): string {
     return serviceType === "LoadBalancer" ? JSON.stringify(["condition=Programmed", "jsonpath={.status.addresses[0].value}"]) : "condition=Programmed";
 }
+
+/** Spread data-plane replicas across nodes, by the label NGF puts on a Gateway's pods (internal/framework/controller/labels.go). */
+function spreadDataPlane(gatewayName: string): Record<string, unknown> {
+    return {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": gatewayName } },
+    };
+}
+
+/** Each route has one parent: wait until it accepts the route and every reference resolves. */
+export const ROUTE_WAIT_FOR = JSON.stringify([
+    'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True',
+    'jsonpath={.status.parents[0].conditions[?(@.type=="ResolvedRefs")].status}=True',
+]);
 
 /** NGINX Gateway Fabric's chart, from its OCI registry (chart README). */
 export const NGF_CHART = "oci://ghcr.io/nginx/charts/nginx-gateway-fabric";
@@ -263,6 +288,9 @@ export function ngfValues(s: GatewaySettings, nodePorts: { port: number; listene
             productTelemetry: { enable: false },
         },
         nginx: {
+            // The data plane: one Deployment per Gateway, in the Gateway's namespace.
+            replicas: c.replicas,
+            ...(c.replicas > 1 ? { pod: { topologySpreadConstraints: [spreadDataPlane(s.name)] } } : {}),
             container: { resources: c.resources },
             // Applies to every Gateway's data-plane Service.
             service: {

@@ -19,6 +19,8 @@ export interface GatewayControllerSettings extends ControllerSettings {
     crdsVersion: string;
     /** Install the CRDs (cluster-wide) too; false where the cluster already has them. */
     installCrds: boolean;
+    /** Data-plane (NGINX) replicas of each Gateway. */
+    replicas: number;
 }
 
 export interface GatewaySettings {
@@ -57,6 +59,7 @@ export const GATEWAY_DEFAULTS = {
         chartVersion: "2.6.7",
         crdsVersion: "1.5.1",
         installCrds: true,
+        replicas: 1,
         serviceType: "LoadBalancer" as ServiceType,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
     },
@@ -76,7 +79,7 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
 ];
 
 const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "httpsAddress", "controller"];
-const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds"];
+const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds", "replicas"];
 
 /** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
 export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySettings {
@@ -153,5 +156,6 @@ function parseController(raw: unknown): GatewayControllerSettings {
         crdsVersion:
             optional(o.crdsVersion, (x) => vendoredCrds(`${key}.crdsVersion`, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion))) ?? d.crdsVersion,
         installCrds: optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds,
+        replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
     };
 }

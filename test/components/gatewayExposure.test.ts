@@ -41,11 +41,19 @@ describe("Gateway API exposure", () => {
             const release = run.one(CHART).inputs;
             assert.strictEqual(release.name, "ngf");
             assert.strictEqual(release.atomic, true, "a failed install is rolled back, so the next up starts clean");
-            assert.ok(release.timeout >= 600, "a LoadBalancer data plane: time for the cloud");
-            const nodePort = await runProgram({ exposures: "gateway", gateway: { controller: { serviceType: "NodePort" } } });
-            assert.strictEqual(nodePort.one(CHART).inputs.timeout, undefined);
+            // The chart's only Service is the control plane's ClusterIP: the Gateway, not Helm, waits for a load balancer.
+            assert.strictEqual(release.timeout, undefined);
             const ns = run.ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "nginx-gateway")!;
             assert.strictEqual(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+        });
+
+        it("runs the configured data-plane replicas, spread across nodes", async () => {
+            const one = (await runProgram({ exposures: "gateway" })).one(CHART).inputs.values.nginx;
+            assert.strictEqual(one.replicas, 1);
+            assert.strictEqual(one.pod, undefined);
+            const two = (await runProgram({ exposures: "gateway", gateway: { controller: { replicas: 2 } } })).one(CHART).inputs.values.nginx;
+            assert.strictEqual(two.replicas, 2);
+            assert.deepStrictEqual(two.pod.topologySpreadConstraints[0].labelSelector.matchLabels, { "gateway.networking.k8s.io/gateway-name": "echo-gateway" });
         });
 
         it("orders the CRDs before the controller, the controller before the Gateway, and the Gateway before its routes", async () => {
@@ -173,6 +181,24 @@ describe("Gateway API exposure", () => {
                 "the existing Gateway's proxy namespace may reach the echo pods",
             );
         });
+    });
+
+    it("waits for each route to be accepted with every reference resolved (a Programmed Gateway can still refuse a route)", async () => {
+        const run = await runProgram({ exposures: "gateway", ingress: tlsRouting });
+        for (const route of run.ofType(ROUTE)) {
+            assert.deepStrictEqual(JSON.parse(route.inputs.metadata.annotations["pulumi.com/waitFor"]), [
+                'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True',
+                'jsonpath={.status.parents[0].conditions[?(@.type=="ResolvedRefs")].status}=True',
+            ]);
+        }
+    });
+
+    it("redirects http to https on the port clients reach https on (NGF drops the port otherwise)", async () => {
+        const redirectOf = (run: Awaited<ReturnType<typeof runProgram>>) =>
+            run.ofType(ROUTE).find((r) => r.inputs.spec.rules[0].filters)!.inputs.spec.rules[0].filters[0].requestRedirect;
+        assert.deepStrictEqual(redirectOf(await runProgram({ exposures: "gateway", ingress: tlsRouting })), { scheme: "https", statusCode: 301 });
+        const kind = await runProgram({ exposures: "gateway", ingress: tlsRouting, gateway: { httpsAddress: "localhost:8444" } });
+        assert.deepStrictEqual(redirectOf(kind), { scheme: "https", statusCode: 301, port: 8444 });
     });
 
     describe("URLs", () => {
