@@ -45,6 +45,7 @@ const ingress = enabled.has("ingress")
           namespace: app.namespace,
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           settings: settings.ingress,
+          tlsSecretsProvided: !settings.certManager,
           // The ingress-nginx component registers its Helm release with the kubernetes provider it
           // was built against (4.22.1, Helm 3.15.4) unless handed one: this keeps a single
           // provider version (and its Helm) in the deployment. See README "Providers".
@@ -59,6 +60,7 @@ const gateway = enabled.has("gateway")
           // The same routing as the Ingress, so both reach the same echo and a user can cut over by DNS.
           routing: settings.ingress,
           sslRedirect: settings.ingress.sslRedirect,
+          tlsSecretsProvided: !settings.certManager,
           settings: settings.gateway,
       })
     : undefined;
@@ -70,10 +72,13 @@ const certificates = certManager
           namespace: app.namespace,
           certificates: settings.ingress.tls,
           issuer: issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
-          install: certManager.install ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" } : undefined,
+          install: certManager.install
+              ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" }
+              : undefined,
           // HTTP-01 is answered by the proxy that serves the host: issuance waits for it (the
           // controller; the Gateway itself, not its routes, which wait for the certificates).
-          solverDependsOn: solver === "ingress" ? ingress!.controller && [ingress!.controller] : solver === "gateway" ? gateway!.gateway && [gateway!.gateway] : undefined,
+          solverDependsOn:
+              solver === "ingress" ? ingress!.controller && [ingress!.controller] : solver === "gateway" ? gateway!.gateway && [gateway!.gateway] : undefined,
       })
     : undefined;
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GatewaySettings } from "../stacks/gateway";
 import { isTls, Route, RouteSettings } from "../stacks/routes";
-import { authority, portOf, Reach, routeUrls, withPort } from "./routeUrls";
+import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
 
 export interface GatewayExposureArgs {
@@ -16,6 +16,8 @@ export interface GatewayExposureArgs {
     routing: RouteSettings;
     /** With TLS, redirect plain http to https (as ingress-nginx does by default). */
     sslRedirect: boolean;
+    /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Gateway. */
+    tlsSecretsProvided: boolean;
     settings: GatewaySettings;
 }
 
@@ -59,7 +61,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         namespace: args.namespace,
                         labels: { "app.kubernetes.io/part-of": "echo-exposure" },
                         // pulumi-kubernetes has no built-in await for Gateways: waitFor names one.
-                        annotations: { "pulumi.com/waitFor": gatewayWaitFor(s.controller.serviceType) },
+                        annotations: {
+                            "pulumi.com/waitFor": gatewayWaitFor(s.controller.serviceType),
+                            ...(args.tlsSecretsProvided ? providedTlsAnnotation(args.routing.tls.map((t) => t.secretName)) : {}),
+                        },
                     },
                     spec: {
                         gatewayClassName: s.className,
@@ -123,9 +128,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
                         parentRefs: [{ ...parent, sectionName: "http" }],
                         hostnames: [host!],
                         rules: routes.map((r) =>
-                            redirect
-                                ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: httpsRedirect }] }
-                                : rule(r),
+                            redirect ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: httpsRedirect }] } : rule(r),
                         ),
                     }),
                 );

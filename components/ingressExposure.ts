@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as nginx from "@pulumi/kubernetes-ingress-nginx";
 import * as pulumi from "@pulumi/pulumi";
 import { IngressSettings } from "../stacks/ingress";
-import { authority, Reach, routeUrls } from "./routeUrls";
+import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
 
 export interface IngressExposureArgs {
@@ -11,6 +11,8 @@ export interface IngressExposureArgs {
     /** The echo ClusterIP Service: the backend of every path. */
     service: { name: pulumi.Input<string>; port: number };
     settings: IngressSettings;
+    /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Ingress. */
+    tlsSecretsProvided: boolean;
     /** The kubernetes provider the controller's Helm release runs under (else the component's own default). */
     helmProvider?: k8s.Provider;
 }
@@ -46,7 +48,10 @@ export class IngressExposure extends pulumi.ComponentResource {
         // ingress-nginx reads only annotations with its own prefix: the seed's
         // `ingress.kubernetes.io/ssl-redirect` is a no-op there. The redirect only ever happens
         // for TLS hosts, so the annotation is set only where TLS is on and the redirect is not wanted.
-        const annotations: Record<string, string> = { ...s.annotations };
+        const annotations: Record<string, string> = {
+            ...s.annotations,
+            ...(args.tlsSecretsProvided ? providedTlsAnnotation(s.tls.map((t) => t.secretName)) : {}),
+        };
         if (s.tls.length > 0 && !s.sslRedirect) {
             annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "false";
         }

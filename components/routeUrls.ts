@@ -32,6 +32,18 @@ export function portOf(address: string | undefined): number | undefined {
     return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Names the TLS Secrets of an Ingress or Gateway that something outside the stack provides (no
+ * Certificate of the stack issues them), for reviewers and the policy pack's
+ * tls-secret-issued-or-provided.
+ */
+export const PROVIDED_TLS_SECRETS = "echo-exposure/tls-secrets-provided";
+
+/** The annotation declaring these Secrets provided from outside, when there are any. */
+export function providedTlsAnnotation(secrets: string[]): Record<string, string> {
+    return secrets.length > 0 ? { [PROVIDED_TLS_SECRETS]: [...new Set(secrets)].join(",") } : {};
+}
+
 /** Where clients reach a proxy: its http and https addresses (host[:port]) when known, and what to say when not. */
 export interface Reach {
     address?: string;

@@ -60,4 +60,40 @@ const networkPolicy: StackValidationPolicy = {
     },
 };
 
-export const stackPolicies: StackValidationPolicy[] = [disruptionBudget, networkPolicy];
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
+/** Names the TLS Secrets of an Ingress or Gateway that something outside the stack provides (comma-separated). */
+export const PROVIDED_TLS_SECRETS = "echo-exposure/tls-secrets-provided";
+
+/** The TLS Secrets an Ingress or a Gateway's HTTPS listeners name. */
+function tlsSecretsOf(r: PolicyResource): string[] {
+    if (r.type === INGRESS) return (r.props.spec?.tls ?? []).map((t: any) => t.secretName).filter(Boolean);
+    return (r.props.spec?.listeners ?? []).flatMap((l: any) =>
+        (l.tls?.certificateRefs ?? []).filter((c: any) => !c.kind || c.kind === "Secret").map((c: any) => c.name),
+    );
+}
+
+const tlsSecretsIssued: StackValidationPolicy = {
+    name: "tls-secret-issued-or-provided",
+    description: "Every TLS Secret an Ingress or Gateway names is issued by a cert-manager Certificate of the stack, or declared provided from outside.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const routes = args.resources.filter((r) => r.type === INGRESS || r.type === GATEWAY).filter((r) => tlsSecretsOf(r).length > 0);
+        if (routes.length === 0) return args.notApplicable("no Ingress or Gateway with TLS");
+        const issued = new Set(ofType(args.resources, CERTIFICATE).map((c) => `${namespaceOf(c.props)}/${c.props.spec?.secretName}`));
+        for (const r of routes) {
+            const provided = String(r.props.metadata?.annotations?.[PROVIDED_TLS_SECRETS] ?? "").split(",");
+            for (const secret of tlsSecretsOf(r)) {
+                if (!issued.has(`${namespaceOf(r.props)}/${secret}`) && !provided.includes(secret)) {
+                    report(
+                        `${describe(r.props, r.name)} serves TLS from Secret '${secret}', which no Certificate of this stack issues and nothing declares provided: set certManager, or annotate ${PROVIDED_TLS_SECRETS} with the Secrets you provide.`,
+                        r.urn,
+                    );
+                }
+            }
+        }
+    },
+};
+
+export const stackPolicies: StackValidationPolicy[] = [disruptionBudget, networkPolicy, tlsSecretsIssued];

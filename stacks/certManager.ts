@@ -97,13 +97,21 @@ function parseAcme(raw: unknown, exposed: Exposed): { email: string; server: str
     const domain = /^[^@\s]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})$/.exec(email)?.[1]?.toLowerCase();
     if (!domain) throw new ConfigError("certManager.acme.email", o.email, "the e-mail address of the ACME account, such as 'platform-team@your-company.com'");
     if (REFUSED_CONTACT_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`))) {
-        throw new ConfigError("certManager.acme.email", email, `an address Let's Encrypt accepts as a contact (it refuses ${REFUSED_CONTACT_DOMAINS.join(", ")})`);
+        throw new ConfigError(
+            "certManager.acme.email",
+            email,
+            `an address Let's Encrypt accepts as a contact (it refuses ${REFUSED_CONTACT_DOMAINS.join(", ")})`,
+        );
     }
     const server = optional(o.server, (x) => acmeServer("certManager.acme.server", x)) ?? ACME_SERVERS.production;
     const solver =
         optional(o.solver, (x) => v.oneOf("certManager.acme.solver", x, ["ingress", "gateway"] as const)) ?? (exposed.ingress ? "ingress" : "gateway");
     if (!exposed[solver]) {
-        throw new ConfigError("certManager.acme.solver", solver, `an exposure the stack has: HTTP-01 answers through ${solver} only when '${solver}' is in exposures`);
+        throw new ConfigError(
+            "certManager.acme.solver",
+            solver,
+            `an exposure the stack has: HTTP-01 answers through ${solver} only when '${solver}' is in exposures`,
+        );
     }
     if (exposed.restricted[solver]) {
         // Let's Encrypt validates from addresses it does not publish, so a source-restricted

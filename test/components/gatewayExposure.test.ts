@@ -53,7 +53,9 @@ describe("Gateway API exposure", () => {
             assert.strictEqual(one.pod, undefined);
             const two = (await runProgram({ exposures: "gateway", gateway: { controller: { replicas: 2 } } })).one(CHART).inputs.values.nginx;
             assert.strictEqual(two.replicas, 2);
-            assert.deepStrictEqual(two.pod.topologySpreadConstraints[0].labelSelector.matchLabels, { "gateway.networking.k8s.io/gateway-name": "echo-gateway" });
+            assert.deepStrictEqual(two.pod.topologySpreadConstraints[0].labelSelector.matchLabels, {
+                "gateway.networking.k8s.io/gateway-name": "echo-gateway",
+            });
         });
 
         it("orders the CRDs before the controller, the controller before the Gateway, and the Gateway before its routes", async () => {

@@ -4,7 +4,9 @@
  * change, at the policy's enforcement level).
  */
 import * as assert from "assert";
+import { PROVIDED_TLS_SECRETS as PROGRAM_PROVIDED_TLS_SECRETS } from "../../components/routeUrls";
 import { policies } from "../../policy/policies";
+import { PROVIDED_TLS_SECRETS } from "../../policy/stack";
 import { checkResources, PackConfig, policyNamed, ResourceUnderTest, runPolicy, Violation } from "./harness";
 import * as fx from "./fixtures";
 
@@ -223,6 +225,38 @@ describe("policy pack: stack-level", () => {
         assertPasses("deployment-network-policy", [fx.deployment(), fx.networkPolicy({})]); // {} selects every pod
         assertViolates("deployment-network-policy", [fx.deployment()], /No NetworkPolicy selects the pods/);
         assertViolates("deployment-network-policy", [fx.deployment(), fx.networkPolicy(undefined, "other")], /app: http-echo/);
+    });
+});
+
+describe("policy pack: TLS Secrets", () => {
+    const withTls = (annotations: Record<string, string> = {}): ResourceUnderTest => ({
+        type: "kubernetes:networking.k8s.io/v1:Ingress",
+        name: "echo-ingress",
+        props: { metadata: { name: "veri-ingress", namespace: "echo", annotations }, spec: { tls: [{ hosts: ["a.corp.dev"], secretName: "a-tls" }] } },
+    });
+    const gateway: ResourceUnderTest = {
+        type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+        name: "echo-gateway",
+        props: {
+            metadata: { name: "echo-gateway", namespace: "echo" },
+            spec: { listeners: [{ name: "https-0", protocol: "HTTPS", tls: { certificateRefs: [{ kind: "Secret", name: "a-tls" }] } }] },
+        },
+    };
+    const certificate = (namespace: string): ResourceUnderTest => ({
+        type: "kubernetes:cert-manager.io/v1:Certificate",
+        name: "echo-certificate",
+        props: { metadata: { name: "a-tls", namespace }, spec: { secretName: "a-tls" } },
+    });
+
+    it("tls-secret-issued-or-provided (advisory)", () => {
+        assertPasses("tls-secret-issued-or-provided", [withTls(), gateway, certificate("echo")]);
+        assertPasses("tls-secret-issued-or-provided", [withTls({ [PROVIDED_TLS_SECRETS]: "a-tls" })]);
+        assertViolates("tls-secret-issued-or-provided", [withTls()], /Secret 'a-tls', which no Certificate of this stack issues/);
+        assertViolates("tls-secret-issued-or-provided", [gateway, certificate("other")], /Secret 'a-tls'/);
+    });
+
+    it("the program's annotation is the one the policy reads", () => {
+        assert.strictEqual(PROVIDED_TLS_SECRETS, PROGRAM_PROVIDED_TLS_SECRETS);
     });
 });
 

@@ -172,7 +172,13 @@ describe("bad config", () => {
 describe("bad ingress config", () => {
     const ingressCases: (Omit<BadCase, "config"> & { ingress: unknown })[] = [
         { why: "a path without a leading /", ingress: { path: "vericonf" }, key: "ingress.path", value: "vericonf", allowed: /starting with '\/'/ },
-        { why: "a path with '~', which ingress-nginx's path check refuses", ingress: { path: "/~user" }, key: "ingress.path", value: "/~user", allowed: /\/ \. _ -/ },
+        {
+            why: "a path with '~', which ingress-nginx's path check refuses",
+            ingress: { path: "/~user" },
+            key: "ingress.path",
+            value: "/~user",
+            allowed: /\/ \. _ -/,
+        },
         { why: "a regex path with pathType Prefix", ingress: { path: "/v(.*)" }, key: "ingress.path", value: "/v(.*)", allowed: /ImplementationSpecific/ },
         {
             why: "an unknown pathType",
@@ -469,5 +475,113 @@ describe("bad gateway config", () => {
         const { runProgram } = await import("../support/program");
         const run = await runProgram({ exposures: "ingress", ingress: { pathType: "ImplementationSpecific", path: "/v(.*)" } });
         assert.strictEqual(run.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 1);
+    });
+});
+
+describe("bad certManager config", () => {
+    const tls = { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "echo-tls" }] };
+    const le = (acme: Record<string, unknown>) => ({ issuer: "letsEncrypt", acme: { email: "platform@corp.dev", ...acme } });
+    const certCases: BadCase[] = [
+        {
+            why: "an unknown issuer",
+            config: { certManager: { issuer: "vault" } },
+            key: "certManager.issuer",
+            value: "vault",
+            allowed: /selfSigned or letsEncrypt/,
+        },
+        { why: "no issuer", config: { certManager: {} }, key: "certManager.issuer", value: "nothing", allowed: /selfSigned or letsEncrypt/ },
+        {
+            why: "an existing issuer of an unknown kind",
+            config: { certManager: { issuer: { kind: "Issuers", name: "x" } } },
+            key: "certManager.issuer.kind",
+            value: "Issuers",
+            allowed: /ClusterIssuer, Issuer/,
+        },
+        {
+            why: "letsEncrypt without an email",
+            config: { certManager: { issuer: "letsEncrypt" } },
+            key: "certManager.acme.email",
+            value: "nothing",
+            allowed: /non-empty string/,
+        },
+        {
+            why: "letsEncrypt with an example.com contact, which Let's Encrypt refuses",
+            config: { certManager: le({ email: "ops@example.com" }) },
+            key: "certManager.acme.email",
+            value: "ops@example.com",
+            allowed: /refuses example\.com/,
+        },
+        {
+            why: "letsEncrypt with a plain-http ACME server",
+            config: { certManager: le({ server: "http://acme.corp.dev/directory" }) },
+            key: "certManager.acme.server",
+            value: "http://acme.corp.dev/directory",
+            allowed: /production, staging, or the https URL/,
+        },
+        {
+            why: "acme settings for the selfSigned issuer",
+            config: { certManager: { issuer: "selfSigned", acme: { email: "platform@corp.dev" } } },
+            key: "certManager.acme",
+            value: "platform@corp.dev",
+            allowed: /unless certManager\.issuer is letsEncrypt/,
+        },
+        {
+            why: "the gateway solver without the gateway exposure",
+            config: { certManager: le({ solver: "gateway" }) },
+            key: "certManager.acme.solver",
+            value: "gateway",
+            allowed: /only when 'gateway' is in exposures/,
+        },
+        {
+            why: "the ingress solver without the ingress exposure",
+            config: { exposures: "gateway", certManager: le({ solver: "ingress" }) },
+            key: "certManager.acme.solver",
+            value: "ingress",
+            allowed: /only when 'ingress' is in exposures/,
+        },
+        {
+            why: "HTTP-01 through a controller that admits only some source ranges",
+            config: { certManager: le({}), ingress: { ...tls, controller: { sourceRanges: ["203.0.113.0/24"] } } },
+            key: "certManager.acme.solver",
+            value: "ingress",
+            allowed: /Let's Encrypt can reach from anywhere/,
+        },
+        {
+            why: "a chart version that is not exact",
+            config: { certManager: { issuer: "selfSigned", chartVersion: "1.21" } },
+            key: "certManager.chartVersion",
+            value: "1.21",
+            allowed: /exact chart version with its 'v'/,
+        },
+        {
+            why: "a chart version without its 'v'",
+            config: { certManager: { issuer: "selfSigned", chartVersion: "1.21.1" } },
+            key: "certManager.chartVersion",
+            value: "1.21.1",
+            allowed: /with its 'v'/,
+        },
+        {
+            why: "cert-manager in the ingress controller's namespace",
+            config: { certManager: { issuer: "selfSigned", namespace: "ingress-nginx" } },
+            key: "certManager.namespace",
+            value: "ingress-nginx",
+            allowed: /of its own/,
+        },
+        {
+            why: "a typo in a certManager key",
+            config: { certManager: { issuers: "selfSigned" } },
+            key: "certManager.issuers",
+            value: "selfSigned",
+            allowed: /did you mean 'issuer'/,
+        },
+    ];
+    for (const c of certCases) itRejects({ ...c, config: { exposures: "ingress", ingress: tls, ...c.config } });
+
+    itRejects({
+        why: "certManager with no ingress.tls to issue",
+        config: { exposures: "ingress", certManager: { issuer: "selfSigned" } },
+        key: "certManager",
+        value: "selfSigned",
+        allowed: /only with something to issue: ingress\.tls/,
     });
 });

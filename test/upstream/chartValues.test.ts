@@ -37,6 +37,16 @@ const configs: Record<string, Record<string, unknown>> = {
         exposures: "gateway",
         gateway: { nodePorts: { http: 30082, https: 30444 }, httpsPort: 8443, controller: { serviceType: "NodePort" } },
     },
+    "cert-manager: selfSigned": {
+        exposures: "ingress",
+        ingress: { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "t" }] },
+        certManager: { issuer: "selfSigned" },
+    },
+    "cert-manager: letsEncrypt through the Gateway (Gateway API support on)": {
+        exposures: "gateway",
+        ingress: { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "t" }] },
+        certManager: { issuer: "letsEncrypt", acme: { email: "platform@corp.dev", solver: "gateway" } },
+    },
     "gateway: LoadBalancer with ranges and annotations": {
         exposures: "gateway",
         gateway: { className: "edge", controller: { sourceRanges: ["203.0.113.0/24"], serviceAnnotations: { "example.com/lb": "internal" } } },
@@ -144,6 +154,30 @@ describe("chart values against the charts' own contracts (vendored at the pinned
             const controller = defaults.controller as Record<string, unknown>;
             assert.strictEqual(controller.ingressClass, "nginx");
             assert.ok("extraArgs" in controller);
+        });
+    });
+
+    describe("cert-manager v1.21.1: values.schema.json and values.yaml", () => {
+        const defaults = readYaml("cert-manager/v1.21.1/values.yaml");
+        const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "vendor/cert-manager/v1.21.1/values.schema.json"), "utf8"));
+        const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+        const withCertManager = Object.entries(configs).filter(([, c]) => c.certManager !== undefined && (c.certManager as any).install !== false);
+
+        for (const [name, config] of withCertManager) {
+            it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
+                const run = await runProgram(config, {}, name);
+                const releases = run.ofType(NGF).filter((r) => String(r.inputs.chart).endsWith("/cert-manager"));
+                assert.strictEqual(releases.length, 1);
+                assert.strictEqual(releases[0].inputs.version, "v1.21.1", "the vendored contract is the pinned version's");
+                const values = plain(releases[0].inputs.values);
+                assert.ok(validate(helmMerge(defaults, values)), JSON.stringify(validate.errors, null, 1));
+                assert.deepStrictEqual(unknownValuePaths(values, defaults, ["resources"]), []);
+            });
+        }
+
+        it("the checks fail on values the chart does not take", () => {
+            assert.strictEqual(validate(helmMerge(defaults, { crds: { enabled: "yes" } })), false);
+            assert.deepStrictEqual(unknownValuePaths({ crd: { enabled: true } }, defaults, ["resources"]), ["crd"]);
         });
     });
 });
