@@ -39,7 +39,7 @@ export const CERT_MANAGER_DEFAULTS = {
 
 const KEYS = ["issuer", "acme", "install", "namespace", "chartVersion"];
 const ISSUERS = ["selfSigned", "letsEncrypt"];
-/** Let's Encrypt refuses ACME accounts whose contact is at these domains. */
+/** Let's Encrypt refuses ACME accounts whose contact is at these domains (boulder policy/pa.go forbiddenMailDomains). */
 const REFUSED_CONTACT_DOMAINS = ["example.com", "example.net", "example.org"];
 
 /** The exposures an ACME HTTP-01 solver can answer through. */
@@ -96,7 +96,7 @@ function parseAcme(raw: unknown, exposed: Exposed): { email: string; server: str
     const email = v.string("certManager.acme.email", o.email);
     const domain = /^[^@\s]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})$/.exec(email)?.[1]?.toLowerCase();
     if (!domain) throw new ConfigError("certManager.acme.email", o.email, "the e-mail address of the ACME account, such as 'platform-team@your-company.com'");
-    if (REFUSED_CONTACT_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+    if (REFUSED_CONTACT_DOMAINS.includes(domain)) {
         throw new ConfigError(
             "certManager.acme.email",
             email,
