@@ -84,10 +84,12 @@ export class TlsCertificates extends pulumi.ComponentResource {
             this.caSecret = { name: ROOT_CA_SECRET, namespace: pulumi.output(args.namespace) };
         } else if ("acme" in issuer) {
             const { email, server, solver } = issuer.acme;
+            // The solver's Service defaults to NodePort; both proxies reach its pod through a
+            // ClusterIP, so no node port is opened for a challenge.
             const http01 =
                 "ingressClassName" in solver
-                    ? { ingress: { ingressClassName: solver.ingressClassName } }
-                    : { gatewayHTTPRoute: { parentRefs: [{ kind: "Gateway", ...solver.gateway }] } };
+                    ? { ingress: { ingressClassName: solver.ingressClassName, serviceType: "ClusterIP" } }
+                    : { gatewayHTTPRoute: { parentRefs: [{ kind: "Gateway", ...solver.gateway }], serviceType: "ClusterIP" } };
             issued = [
                 resource(
                     "acme-issuer",

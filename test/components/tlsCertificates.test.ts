@@ -84,7 +84,7 @@ describe("TLS by cert-manager", () => {
         const acme = run.one(ISSUER).inputs.spec.acme;
         assert.strictEqual(acme.server, "https://acme-staging-v02.api.letsencrypt.org/directory");
         assert.strictEqual(acme.email, "platform@corp.dev");
-        assert.deepStrictEqual(acme.solvers, [{ http01: { ingress: { ingressClassName: "public" } } }]);
+        assert.deepStrictEqual(acme.solvers, [{ http01: { ingress: { ingressClassName: "public", serviceType: "ClusterIP" } } }]);
         const cert = run.registrations.find((r) => r.type === CERTIFICATE)!;
         assert.ok(
             cert.dependencies.some((u) => u.includes("IngressController::echo-controller")),
@@ -98,7 +98,14 @@ describe("TLS by cert-manager", () => {
         const acme = run.one(ISSUER).inputs.spec.acme;
         assert.strictEqual(acme.server, "https://acme-v02.api.letsencrypt.org/directory", "production by default");
         assert.deepStrictEqual(acme.solvers, [
-            { http01: { gatewayHTTPRoute: { parentRefs: [{ kind: "Gateway", name: "echo-gateway", namespace: "echo", sectionName: "http" }] } } },
+            {
+                http01: {
+                    gatewayHTTPRoute: {
+                        parentRefs: [{ kind: "Gateway", name: "echo-gateway", namespace: "echo", sectionName: "http" }],
+                        serviceType: "ClusterIP",
+                    },
+                },
+            },
         ]);
         assert.deepStrictEqual(certManagerRelease(run)!.inputs.values.config, { gatewayAPI: { enabled: true } });
         const release = run.registrations.find((r) => r.type === RELEASE && r.name === "echo-cert-manager")!;
