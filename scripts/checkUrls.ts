@@ -1,4 +1,8 @@
 import { spawn } from "child_process";
+import * as http from "http";
+import * as https from "https";
+import { LookupFunction } from "net";
+import * as tls from "tls";
 
 /*
  * What "the URLs work" means, checked against a real cluster: every URL a stack outputs answers
@@ -29,71 +33,106 @@ export interface CheckOptions {
     portForward?: boolean;
     /** The kube context for the port-forward (the stack's kubernetes:context), instead of the current one. */
     context?: string;
+    /** PEM of the CA that signs the https URLs' certificates (the dev stack's own CA), besides the system's. */
+    ca?: string;
+    /** Connect every URL's host to this address (kind: 127.0.0.1, where the port mappings are), whatever DNS says. */
+    resolveTo?: string;
+    /** How long an echo check keeps retrying (a proxy that has just started may answer 404 or 503 for a while). */
+    retryForMs?: number;
 }
 
 export async function checkStackOutputs(outputs: StackOutputs, text: string, options: CheckOptions = {}): Promise<Check[]> {
     const checks: Check[] = [];
     for (const [exposure, url] of Object.entries(outputs.urls)) {
         if (IN_CLUSTER.test(url)) continue;
-        checks.push(await expectEcho(`urls.${exposure}`, url, text));
+        checks.push(await expectEcho(`urls.${exposure}`, url, text, options));
     }
     for (const [name, list] of [
         ["ingressUrls", outputs.ingressUrls],
         ["gatewayUrls", outputs.gatewayUrls],
     ] as const) {
         for (const url of list ?? []) {
-            checks.push(await expectEcho(name, url, text));
-            checks.push(await expectNotRouted(`${name} (unrouted path)`, unroutedSibling(url)));
+            checks.push(await expectEcho(name, url, text, options));
+            checks.push(await expectNotRouted(`${name} (unrouted path)`, unroutedSibling(url), options));
         }
     }
     if (options.portForward && outputs.portForward) {
-        checks.push(await withPortForward(outputs.portForward.command, options.context, () => expectEcho("portForward", outputs.portForward!.url, text)));
+        checks.push(
+            await withPortForward(outputs.portForward.command, options.context, () => expectEcho("portForward", outputs.portForward!.url, text, options)),
+        );
     }
     return checks;
 }
 
-async function expectEcho(what: string, url: string, text: string): Promise<Check> {
+async function expectEcho(what: string, url: string, text: string, options: CheckOptions): Promise<Check> {
     if (!/^https?:\/\//.test(url)) return { what, url, ok: false, detail: "not a URL (an address is not known yet?)" };
-    try {
-        const response = await fetchWithRetry(url);
-        const body = (await response.text()).trim();
-        const ok = response.status === 200 && body.includes(text);
-        return { what, url, ok, detail: `${response.status} ${JSON.stringify(body.slice(0, 80))}` };
-    } catch (e) {
-        return { what, url, ok: false, detail: String(e) };
+    const deadline = Date.now() + (options.retryForMs ?? 60000);
+    for (;;) {
+        let check: Check;
+        try {
+            const response = await get(url, options);
+            const ok = response.status === 200 && response.body.trim().includes(text);
+            check = { what, url, ok, detail: `${response.status} ${JSON.stringify(response.body.trim().slice(0, 80))}` };
+        } catch (e) {
+            check = { what, url, ok: false, detail: String(e) };
+        }
+        if (check.ok || Date.now() >= deadline) return check;
+        await sleep(3000);
     }
 }
 
-async function expectNotRouted(what: string, url: string): Promise<Check> {
+async function expectNotRouted(what: string, url: string, options: CheckOptions): Promise<Check> {
     try {
-        const response = await fetchWithRetry(url, 1);
+        const response = await get(url, options);
         return { what, url, ok: response.status === 404, detail: `${response.status} (expected 404 from the proxy's default backend)` };
     } catch (e) {
         return { what, url, ok: false, detail: String(e) };
     }
 }
 
+/**
+ * One GET, not following redirects: over https with the given CA added to the system's, and with
+ * the URL's host connected to `resolveTo` when set (the Host header and SNI stay the URL's host,
+ * as with curl --resolve).
+ */
+export function get(url: string, options: Pick<CheckOptions, "ca" | "resolveTo"> = {}): Promise<{ status: number; body: string }> {
+    const u = new URL(url);
+    const lookup: LookupFunction | undefined = options.resolveTo
+        ? (_host, opts, callback) => {
+              const family = options.resolveTo!.includes(":") ? 6 : 4;
+              // Node asks for all addresses when autoSelectFamily is on (its default since 20).
+              if ((opts as { all?: boolean }).all) (callback as any)(null, [{ address: options.resolveTo!, family }]);
+              else callback(null, options.resolveTo!, family);
+          }
+        : undefined;
+    const client = u.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+        const req = client.get(
+            u,
+            { lookup, timeout: 5000, ...(u.protocol === "https:" && options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {}) },
+            (res) => {
+                let body = "";
+                res.setEncoding("utf8");
+                res.on("data", (chunk: string) => (body += chunk));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
+        req.on("error", reject);
+    });
+}
+
+function tlsRootCertificates(): string[] {
+    return [...tls.rootCertificates];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** The same origin with a path no rule routes: `/vericonf` becomes `/not-vericonf-<n>`. */
 function unroutedSibling(url: string): string {
     const u = new URL(url);
     u.pathname = `/not-${u.pathname.replace(/^\//, "").replace(/\//g, "-") || "root"}-${Date.now()}`;
     return u.toString();
-}
-
-/** Load balancers and controllers take a moment to pick up a new backend: retry a few times. */
-async function fetchWithRetry(url: string, attempts = 10): Promise<Response> {
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
-        try {
-            const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: "manual" });
-            if (response.status < 500 || i === attempts - 1) return response;
-            last = new Error(`HTTP ${response.status}`);
-        } catch (e) {
-            last = e;
-        }
-        await new Promise((r) => setTimeout(r, 3000));
-    }
-    throw last;
 }
 
 async function withPortForward(command: string, context: string | undefined, check: () => Promise<Check>): Promise<Check> {

@@ -1,22 +1,49 @@
 /*
- * Usage: ts-node scripts/e2e-check.ts <outputs.json> <expected text> [--port-forward]
- * where outputs.json is `pulumi stack output --json`. Exits non-zero when any URL fails.
- * Needs the stack deployed on a reachable cluster (the e2e workflow, or a local kind cluster).
+ * Usage: ts-node scripts/e2e-check.ts <outputs.json> <expected text> [--port-forward] [--context <kube context>]
+ *                                     [--ca <pem file>] [--resolve-to <ip>]
+ * where outputs.json is `pulumi stack output --json`. --ca trusts the stack's own CA (the tls
+ * output's trustCa writes it) for its https URLs; --resolve-to connects every URL's host to that
+ * address (kind: 127.0.0.1, where the port mappings are), as curl --resolve does. Exits non-zero
+ * when any URL fails. Writes a table of every URL and what it returned to $GITHUB_STEP_SUMMARY
+ * when that is set (GitHub Actions). Needs the stack deployed on a reachable cluster.
  */
 import * as fs from "fs";
-import { checkStackOutputs, StackOutputs } from "./checkUrls";
+import { Check, checkStackOutputs, StackOutputs } from "./checkUrls";
+
+function flag(args: string[], name: string): string | undefined {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+}
+
+function summary(checks: Check[]): string {
+    const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return [
+        "| check | URL | result |",
+        "| --- | --- | --- |",
+        ...checks.map((c) => `| ${c.ok ? "✅" : "❌"} ${cell(c.what)} | \`${cell(c.url)}\` | ${cell(c.detail)} |`),
+    ].join("\n");
+}
 
 async function main(): Promise<void> {
     const [file, text, ...flags] = process.argv.slice(2);
     if (!file || !text) {
-        console.error("usage: e2e-check <outputs.json> <expected text> [--port-forward]");
+        console.error("usage: e2e-check <outputs.json> <expected text> [--port-forward] [--context <ctx>] [--ca <file>] [--resolve-to <ip>]");
         process.exit(2);
     }
     const outputs = JSON.parse(fs.readFileSync(file, "utf8")) as StackOutputs;
-    const checks = await checkStackOutputs(outputs, text, { portForward: flags.includes("--port-forward") });
+    const caFile = flag(flags, "--ca");
+    const checks = await checkStackOutputs(outputs, text, {
+        portForward: flags.includes("--port-forward"),
+        context: flag(flags, "--context"),
+        ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
+        resolveTo: flag(flags, "--resolve-to"),
+    });
     for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.what} ${c.url} -> ${c.detail}`);
     const failed = checks.filter((c) => !c.ok).length;
     console.log(`${checks.length - failed} passed, ${failed} failed`);
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### URLs of the dev stack\n\n${summary(checks)}\n\n`);
+    }
     process.exit(failed > 0 || checks.length === 0 ? 1 : 0);
 }
 
