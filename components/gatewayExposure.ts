@@ -2,10 +2,40 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { GatewaySettings } from "../stacks/gateway";
-import { isTls, Route, RouteSettings } from "../stacks/routes";
+import { ControllerSettings } from "./controllerSettings";
+import { isTls, Route, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
+
+export interface GatewayControllerSettings extends ControllerSettings {
+    /** Gateway API release whose standard-channel CRDs are installed (pinned; must match the chart). */
+    crdsVersion: string;
+    /** Install the CRDs (cluster-wide) too; false where the cluster already has them. */
+    installCrds: boolean;
+    /** Data-plane (NGINX) replicas of each Gateway. */
+    replicas: number;
+}
+
+export interface GatewaySettings {
+    /**
+     * Attach the HTTPRoutes to this existing Gateway instead of declaring one. `proxyNamespace` is
+     * where its proxies run (the NetworkPolicy admits it); by default the Gateway's namespace, as
+     * with NGINX Gateway Fabric and Istio. Envoy Gateway, for one, runs them in its own namespace.
+     */
+    existing?: { name: string; namespace: string; proxyNamespace: string };
+    /** Name of the Gateway this program declares. */
+    name: string;
+    className: string;
+    httpPort: number;
+    httpsPort: number;
+    /** Fixed node ports for a NodePort data plane (kind maps host 8082 to 30082). */
+    nodePorts: { http?: number; https?: number };
+    /** host[:port] a client uses to reach the Gateway when it reports no reachable address. */
+    address?: string;
+    /** The same for its HTTPS listeners. */
+    httpsAddress?: string;
+    controller: GatewayControllerSettings;
+}
 
 export interface GatewayExposureArgs {
     /** The echo app's namespace: the Gateway (when declared) and the HTTPRoutes live there. */

@@ -1,9 +1,30 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as nginx from "@pulumi/kubernetes-ingress-nginx";
 import * as pulumi from "@pulumi/pulumi";
-import { IngressSettings } from "../stacks/ingress";
+import { ControllerSettings } from "./controllerSettings";
+import { RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
+
+export interface IngressControllerSettings extends ControllerSettings {
+    /** Fixed node ports for a NodePort controller (kind/k3d port mappings point at them). */
+    nodePorts: { http?: number; https?: number };
+    /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
+    hostPort: boolean;
+    replicas: number;
+}
+
+export interface IngressSettings extends RouteSettings {
+    className: string;
+    /** host[:port] a client uses to reach the controller when it cannot report a reachable address. */
+    address?: string;
+    /** The same for https (a kind mapping of the https node port). */
+    httpsAddress?: string;
+    /** With TLS, ingress-nginx redirects http to https; false keeps plain http working too. */
+    sslRedirect: boolean;
+    annotations: Record<string, string>;
+    controller: IngressControllerSettings;
+}
 
 export interface IngressExposureArgs {
     /** The echo app's namespace (the Ingress must live beside its backend Service). */

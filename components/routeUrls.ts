@@ -1,4 +1,4 @@
-import { isTls, RouteSettings } from "../stacks/routes";
+import { isTls, RouteSettings } from "./routing";
 import { httpUrl } from "./urls";
 
 /**

@@ -1,33 +1,13 @@
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
-import { parseResources, ResourceSettings } from "./resources";
+import { ControllerSettings, SERVICE_TYPES } from "../components/controllerSettings";
+import { parseResources } from "./resources";
 import * as v from "./validate";
 
-/*
- * What the two installed proxies (ingress-nginx, NGINX Gateway Fabric) have in common: whether to
- * install them, where, which pinned chart, how their Service is exposed, and their resources.
- */
+/* Reads what the two installed proxies have in common (components/controllerSettings.ts). */
 
-export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
-export type ServiceType = (typeof SERVICE_TYPES)[number];
-
-export interface ControllerSettings {
-    /** Install it, or use one that already runs in the cluster. */
-    install: boolean;
-    /** Its own namespace, created by the program. */
-    namespace: string;
-    /** Helm release name. */
-    releaseName: string;
-    /** The Helm chart version: pinned, so every `pulumi up` installs the same thing. */
-    chartVersion: string;
-    /** The type of the Service clients reach it through. */
-    serviceType: ServiceType;
-    resources: ResourceSettings;
-    /** loadBalancerSourceRanges of its LoadBalancer Service. */
-    sourceRanges: string[];
-    /** Annotations for its Service (cloud load-balancer options). */
-    serviceAnnotations: Record<string, string>;
-}
+export type { ControllerSettings, ServiceType } from "../components/controllerSettings";
+export { SERVICE_TYPES } from "../components/controllerSettings";
 
 export const COMMON_CONTROLLER_KEYS = ["install", "namespace", "releaseName", "chartVersion", "serviceType", "resources", "sourceRanges", "serviceAnnotations"];
 

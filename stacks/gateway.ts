@@ -1,5 +1,6 @@
 import { vendoredGatewayApiVersions } from "../components/gatewayExposure";
-import { COMMON_CONTROLLER_KEYS, ControllerSettings, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
+import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
+import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { RouteSettings } from "./routes";
@@ -14,35 +15,7 @@ const BROKEN_CHARTS: Record<string, string> = {
         "not 2.6.0: its data-plane nginx and init containers lack allowPrivilegeEscalation: false, so the restricted echo namespace rejects them (nginx-gateway-fabric#5276, fixed by #5279 in 2.6.1); use 2.6.7",
 };
 
-export interface GatewayControllerSettings extends ControllerSettings {
-    /** Gateway API release whose standard-channel CRDs are installed (pinned; must match the chart). */
-    crdsVersion: string;
-    /** Install the CRDs (cluster-wide) too; false where the cluster already has them. */
-    installCrds: boolean;
-    /** Data-plane (NGINX) replicas of each Gateway. */
-    replicas: number;
-}
-
-export interface GatewaySettings {
-    /**
-     * Attach the HTTPRoutes to this existing Gateway instead of declaring one. `proxyNamespace` is
-     * where its proxies run (the NetworkPolicy admits it); by default the Gateway's namespace, as
-     * with NGINX Gateway Fabric and Istio. Envoy Gateway, for one, runs them in its own namespace.
-     */
-    existing?: { name: string; namespace: string; proxyNamespace: string };
-    /** Name of the Gateway this program declares. */
-    name: string;
-    className: string;
-    httpPort: number;
-    httpsPort: number;
-    /** Fixed node ports for a NodePort data plane (kind maps host 8082 to 30082). */
-    nodePorts: { http?: number; https?: number };
-    /** host[:port] a client uses to reach the Gateway when it reports no reachable address. */
-    address?: string;
-    /** The same for its HTTPS listeners. */
-    httpsAddress?: string;
-    controller: GatewayControllerSettings;
-}
+export type { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
 
 export const GATEWAY_DEFAULTS = {
     name: "echo-gateway",

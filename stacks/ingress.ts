@@ -1,28 +1,11 @@
-import { COMMON_CONTROLLER_KEYS, ControllerSettings, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
+import { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
+import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
-import { parseRoutes, RouteSettings } from "./routes";
+import { parseRoutes } from "./routes";
 import * as v from "./validate";
 
-export interface IngressControllerSettings extends ControllerSettings {
-    /** Fixed node ports for a NodePort controller (kind/k3d port mappings point at them). */
-    nodePorts: { http?: number; https?: number };
-    /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
-    hostPort: boolean;
-    replicas: number;
-}
-
-export interface IngressSettings extends RouteSettings {
-    className: string;
-    /** host[:port] a client uses to reach the controller when it cannot report a reachable address. */
-    address?: string;
-    /** The same for https (a kind mapping of the https node port). */
-    httpsAddress?: string;
-    /** With TLS, ingress-nginx redirects http to https; false keeps plain http working too. */
-    sslRedirect: boolean;
-    annotations: Record<string, string>;
-    controller: IngressControllerSettings;
-}
+export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
 
 export const INGRESS_DEFAULTS = {
     className: "nginx",

@@ -1,15 +1,13 @@
+import { ComputeResources } from "../components/echoApp";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import * as v from "./validate";
 
-/** CPU and memory requests and limits of a workload, as Kubernetes quantities. */
-export interface ResourceSettings {
-    requests: { cpu: string; memory: string };
-    limits: { cpu: string; memory: string };
-}
-
 /** `{ requests: { cpu, memory }, limits: { cpu, memory } }`, each value a Kubernetes quantity; unset ones keep the default. */
-export function parseResources(key: string, raw: unknown, defaults: ResourceSettings): ResourceSettings {
+/** CPU and memory requests and limits of a workload (the components' ComputeResources). */
+export type ResourceSettings = ComputeResources;
+
+export function parseResources(key: string, raw: unknown, defaults: ComputeResources): ComputeResources {
     const o = v.object(key, raw, ["requests", "limits"]);
     const part = (name: "requests" | "limits") => {
         const p = optional(o[name], (x) => v.object(`${key}.${name}`, x, ["cpu", "memory"])) ?? {};

@@ -1,3 +1,4 @@
+import { PATH_TYPES, PathType, Route, RouteSettings } from "../components/routing";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import * as v from "./validate";
@@ -8,25 +9,8 @@ import * as v from "./validate";
  * so the two exposures route exactly the same traffic and a user can cut over by DNS.
  */
 
-export const PATH_TYPES = ["Prefix", "Exact", "ImplementationSpecific"] as const;
-export type PathType = (typeof PATH_TYPES)[number];
-
-export interface Route {
-    /** Undefined: any host (the seed's rule has none). */
-    host?: string;
-    path: string;
-    pathType: PathType;
-}
-
-export interface TlsSettings {
-    hosts: string[];
-    secretName: string;
-}
-
-export interface RouteSettings {
-    routes: Route[];
-    tls: TlsSettings[];
-}
+export { isTls, PATH_TYPES } from "../components/routing";
+export type { PathType, Route, RouteSettings, TlsSettings } from "../components/routing";
 
 export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathType };
 
@@ -112,11 +96,6 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
         }),
     );
     return { routes, tls };
-}
-
-/** True where the route's host is served over TLS, so its URL is https. */
-export function isTls(settings: RouteSettings, route: Route): boolean {
-    return route.host !== undefined && settings.tls.some((t) => t.hosts.includes(route.host!));
 }
 
 function validPath(key: string, raw: unknown, pathType: PathType): string {
