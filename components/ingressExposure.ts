@@ -40,8 +40,8 @@ export interface IngressExposureArgs {
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
 const CHART_INGRESS_CLASS = "nginx";
-/** How long Helm may wait for a release with a cloud load balancer (Helm's own default is 300 s). */
-export const LOAD_BALANCER_HELM_TIMEOUT_SECONDS = 600;
+/** How long Helm may wait per step where it waits on something slow: a cloud load balancer, a webhook (its default is 300 s). */
+export const LONG_HELM_WAIT_SECONDS = 600;
 
 /**
  * The ingress-nginx controller (unless the stack uses one that already runs) and the Ingress that
@@ -195,7 +195,7 @@ export class IngressExposure extends pulumi.ComponentResource {
                     version: c.chartVersion,
                     // Helm waits for the release's Services, a cloud load balancer's address
                     // included; its default of 300 s is too short for some clouds.
-                    timeout: c.serviceType === "LoadBalancer" ? LOAD_BALANCER_HELM_TIMEOUT_SECONDS : undefined,
+                    timeout: c.serviceType === "LoadBalancer" ? LONG_HELM_WAIT_SECONDS : undefined,
                 },
             },
             { parent: this, dependsOn: [ns], providers: helmProvider ? { kubernetes: helmProvider } : undefined },

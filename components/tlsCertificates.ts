@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOAD_BALANCER_HELM_TIMEOUT_SECONDS } from "./ingressExposure";
+import { LONG_HELM_WAIT_SECONDS } from "./ingressExposure";
 
 /** How the certificates are issued. */
 export type IssuerChoice =
@@ -141,7 +141,7 @@ export class TlsCertificates extends pulumi.ComponentResource {
                 namespace: ns.metadata.name,
                 atomic: true,
                 // startupapicheck waits for the webhook; give a slow cluster room.
-                timeout: LOAD_BALANCER_HELM_TIMEOUT_SECONDS,
+                timeout: LONG_HELM_WAIT_SECONDS,
                 values: {
                     // The CRDs come with the release; kept if it is uninstalled (they hold every
                     // Certificate in the cluster).
