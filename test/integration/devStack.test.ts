@@ -9,7 +9,7 @@ import { stackConfig } from "../support/stacks";
 
 /*
  * The dev stack on a real cluster, through Pulumi's Automation API: up, GET every output URL (and
- * the port-forward), destroy. Opt in with ECHO_E2E=1 (`npm run test:integration`) on a machine
+ * the port-forward; https against the dev CA), destroy. Opt in with ECHO_E2E=1 (`npm run test:integration`) on a machine
  * with the Pulumi CLI, kubectl, and the kind cluster from kind/cluster.yaml as the current context.
  * Without the opt-in, mocha reports it pending: it has not run, so it has not passed.
  * It destroys what it deployed, so it never touches a deployment it did not make: its state is a
@@ -31,7 +31,7 @@ describe("integration: the dev stack on a real cluster", function () {
             }
         }
         const context = String(stackConfig("dev")["kubernetes:context"]);
-        const taken = ["echo", "ingress-nginx", "nginx-gateway"].filter((ns) => {
+        const taken = ["echo", "ingress-nginx", "nginx-gateway", "cert-manager"].filter((ns) => {
             try {
                 execFileSync("kubectl", ["--context", context, "get", "namespace", ns], { stdio: "ignore" });
                 return true;
@@ -75,7 +75,13 @@ describe("integration: the dev stack on a real cluster", function () {
             await stack.up({ onOutput: (line) => process.stdout.write(line) });
             const raw = await stack.outputs();
             const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])) as unknown as StackOutputs;
-            const checks = await checkStackOutputs(outputs, String(stackConfig("dev").text), { portForward: true, context });
+            // The dev CA cert-manager made (what the tls output's trustCa writes to a file), so the
+            // https URLs are verified against it; every host goes to the kind mappings on 127.0.0.1.
+            const caSecret = execFileSync("kubectl", ["--context", context, "get", "secret", "echo-root-ca", "-n", "echo", "-o", "jsonpath={.data.ca\\.crt}"], {
+                encoding: "utf8",
+            });
+            const ca = Buffer.from(caSecret, "base64").toString("utf8");
+            const checks = await checkStackOutputs(outputs, String(stackConfig("dev").text), { portForward: true, context, ca, resolveTo: "127.0.0.1" });
             const failed = checks.filter((c) => !c.ok);
             assert.ok(checks.length > 0, "the dev stack has URLs to check");
             assert.deepStrictEqual(
