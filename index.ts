@@ -76,7 +76,8 @@ const certificates = certManager
               ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" }
               : undefined,
           // HTTP-01 is answered by the proxy that serves the host: issuance waits for it (the
-          // controller; the Gateway itself, not its routes, which wait for the certificates).
+          // controller; the Gateway itself, not its routes, whose HTTPS ones are accepted only
+          // once the certificates exist, so they wait for Accepted, up to 20 minutes).
           solverDependsOn:
               solver === "ingress" ? ingress!.controller && [ingress!.controller] : solver === "gateway" ? gateway!.gateway && [gateway!.gateway] : undefined,
       })
@@ -117,7 +118,7 @@ export const tls = certificates
                   (list ?? []).filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, caFile));
               return {
                   issuer: describeIssuer(settings.certManager!.issuer),
-                  ...(certificates.caSecret ? { trustCa: trustCaCommand(caNamespace!, certificates.caSecret.name) } : {}),
+                  ...(certificates.caSecret ? { trustCa: trustCaCommand(caNamespace!, certificates.caSecret.name, clusterAccess().context) } : {}),
                   checks: [...checks(ingressUrls, ingressHttps), ...checks(gatewayUrls, gatewayHttps)],
               };
           })

@@ -53,9 +53,14 @@ export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.
 /** The file the trust command writes the dev CA to, and the curl commands read. */
 export const CA_FILE = "echo-exposure-ca.crt";
 
-/** Writes the self-signed chain's root (the Secret's ca.crt) to CA_FILE, for curl --cacert or a trust store. */
-export function trustCaCommand(namespace: string, secret: string): string {
-    return `kubectl get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 -d > ${CA_FILE}`;
+/**
+ * Writes the self-signed chain's root (the Secret's ca.crt) to CA_FILE, for curl --cacert or a
+ * trust store: from the stack's cluster (its kube context, not the current one), decoded with
+ * `base64 --decode`, which GNU and macOS both take.
+ */
+export function trustCaCommand(namespace: string, secret: string, context?: string): string {
+    const ctx = context ? `--context ${context} ` : "";
+    return `kubectl ${ctx}get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 --decode > ${CA_FILE}`;
 }
 
 /**

@@ -212,8 +212,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 },
                 spec,
             },
-            // The route waits for its Gateway (parentRefs name it, but only by string).
-            { parent: this, dependsOn: this.gateway ? [this.gateway] : [] },
+            // The route waits for its Gateway (parentRefs name it, but only by string). A route on
+            // an HTTPS listener is accepted only once its certificate is issued, which with ACME
+            // (and cert-manager installing meanwhile) can take longer than the default 10 minutes.
+            { parent: this, dependsOn: this.gateway ? [this.gateway] : [], customTimeouts: { create: "20m", update: "20m" } },
         );
     }
 

@@ -74,6 +74,11 @@ export class TlsCertificates extends pulumi.ComponentResource {
                     commonName: "echo-exposure root CA",
                     secretName: ROOT_CA_SECRET,
                     privateKey: { algorithm: "ECDSA", size: 256 },
+                    // A root that a user adds to a trust store signs only these hosts (cert-manager's
+                    // NameConstraints, on by default in v1.21), and lives long: renewed with a new
+                    // key, it would stop validating the CA file users saved.
+                    nameConstraints: { critical: true, permitted: { dnsDomains: [...new Set(args.certificates.flatMap((c) => c.hosts))] } },
+                    duration: "87600h",
                     issuerRef: { name: "echo-selfsigned", kind: "Issuer", group: "cert-manager.io" },
                 },
                 [selfSigned],

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AcmeSolver, IssuerChoice } from "../components/tlsCertificates";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
@@ -64,6 +65,7 @@ export function parseCertManager(raw: unknown, routing: RouteSettings, exposed: 
     const namespace = optional(o.namespace, (x) => v.dnsLabel("certManager.namespace", x)) ?? CERT_MANAGER_DEFAULTS.namespace;
     if (install) v.creatableNamespace("certManager.namespace", namespace, "cert-manager gets a namespace of its own");
     const issuer = parseIssuer(o.issuer, o.acme, exposed);
+    if (issuer.type === "letsEncrypt") warnAboutPlaceholders(issuer.email, routing);
     return {
         issuer,
         install,
@@ -125,6 +127,25 @@ function parseAcme(raw: unknown, exposed: Exposed): { email: string; server: str
     return { email, server, solver };
 }
 
+/** Reserved names (RFC 2606, 6761): placeholders that no ACME server accepts. */
+const PLACEHOLDER = /(^|\.)(example\.(com|net|org)|[^.]+\.(invalid|test|example|localhost|local))$|\.(invalid|test|example|localhost|local)$/;
+
+/**
+ * The shipped stacks carry placeholders (an `.invalid` contact, example.com hosts) that keep the
+ * program evaluable; Let's Encrypt refuses them only after cert-manager is installed, as an
+ * Issuer or a Certificate that never gets Ready (10 minutes later). Say so in the preview.
+ */
+function warnAboutPlaceholders(email: string, routing: RouteSettings): void {
+    const domain = email.split("@").pop()!.toLowerCase();
+    const hosts = routing.tls.flatMap((t) => t.hosts).filter((h) => PLACEHOLDER.test(h));
+    if (PLACEHOLDER.test(domain)) {
+        void pulumi.log.warn(`certManager.acme.email '${email}' is a placeholder Let's Encrypt refuses: set your team's address before 'pulumi up'.`);
+    }
+    if (hosts.length > 0) {
+        void pulumi.log.warn(`ingress.tls hosts ${hosts.join(", ")} are placeholders Let's Encrypt will not issue for: set your own hosts before 'pulumi up'.`);
+    }
+}
+
 function acmeServer(key: string, raw: unknown): string {
     if (raw === "production" || raw === "staging") return ACME_SERVERS[raw];
     if (typeof raw === "string" && /^https:\/\/[^\s/]+(\/\S*)?$/.test(raw)) return raw;
@@ -158,7 +179,10 @@ export function describeIssuer(issuer: IssuerSettings): string {
         case "selfSigned":
             return "selfSigned: a root CA made in the cluster (trust it with trustCa)";
         case "letsEncrypt":
-            return `letsEncrypt: ACME ${issuer.server}, HTTP-01 through ${issuer.solver}`;
+            return (
+                `letsEncrypt: ACME ${issuer.server}, HTTP-01 through ${issuer.solver}` +
+                (issuer.server === ACME_SERVERS.staging ? " (the staging server's certificates are not publicly trusted: curl needs -k or its roots)" : "")
+            );
         case "existing":
             return `${issuer.kind} ${issuer.name}`;
     }

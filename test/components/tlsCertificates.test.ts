@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { runProgram } from "../support/program";
 import { validateAgainstSchema } from "../support/schemas";
+import { stackConfig } from "../support/stacks";
 
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const ISSUER = "kubernetes:cert-manager.io/v1:Issuer";
@@ -50,6 +51,9 @@ describe("TLS by cert-manager", () => {
         assert.deepStrictEqual(issuers, { "echo-selfsigned": { selfSigned: {} }, "echo-ca": { ca: { secretName: "echo-root-ca" } } });
         const root = run.ofType(CERTIFICATE).find((c) => c.inputs.spec.isCA)!.inputs;
         assert.strictEqual(root.spec.secretName, "echo-root-ca");
+        // Trusted by users, it signs only the stack's hosts, and is not re-keyed under them every 60 days.
+        assert.deepStrictEqual(root.spec.nameConstraints, { critical: true, permitted: { dnsDomains: ["echo.localtest.me", "api.localtest.me"] } });
+        assert.strictEqual(root.spec.duration, "87600h");
         assert.deepStrictEqual(root.spec.issuerRef, { name: "echo-selfsigned", kind: "Issuer", group: "cert-manager.io" });
         const caIssuer = run.registrations.find((r) => r.type === ISSUER && r.name === "echo-ca-issuer")!;
         assert.ok(
@@ -133,9 +137,14 @@ describe("TLS by cert-manager", () => {
             ingress: tlsRouting,
             gateway: { address: "localhost:8082", httpsAddress: "localhost:8444" },
             certManager: { issuer: "selfSigned" },
+            "kubernetes:context": "kind-echo",
         });
         const tls = run.outputs.tls;
-        assert.strictEqual(tls.trustCa, "kubectl get secret echo-root-ca -n echo -o jsonpath='{.data.ca\\.crt}' | base64 -d > echo-exposure-ca.crt");
+        assert.strictEqual(
+            tls.trustCa,
+            "kubectl --context kind-echo get secret echo-root-ca -n echo -o jsonpath='{.data.ca\\.crt}' | base64 --decode > echo-exposure-ca.crt",
+            "from the stack's cluster, whatever the current context",
+        );
         assert.deepStrictEqual(tls.checks, [
             "curl --cacert echo-exposure-ca.crt --resolve echo.localtest.me:8443:127.0.0.1 https://echo.localtest.me:8443/vericonf",
             "curl --cacert echo-exposure-ca.crt --resolve api.localtest.me:8443:127.0.0.1 https://api.localtest.me:8443/vericonf",
@@ -153,5 +162,25 @@ describe("TLS by cert-manager", () => {
         );
         assert.match(run.outputs.tls.checks[0], /^curl --connect-to echo\.corp\.dev:443:a1b2c3d4e5-[^:]+:443 https:\/\/echo\.corp\.dev\/vericonf$/);
         assert.strictEqual(run.outputs.tls.trustCa, undefined, "a public CA needs no trust step");
+    });
+});
+
+describe("TLS by cert-manager: placeholders", () => {
+    it("warns in the preview when the ACME contact or the hosts are placeholders Let's Encrypt refuses (the shipped staging and prod)", async () => {
+        const staging = (await runProgram(stackConfig("staging"), {}, "staging")).warnings;
+        assert.ok(
+            staging.some((w) => /certManager\.acme\.email '.*@your-company\.invalid' is a placeholder/.test(w)),
+            staging.join("\n"),
+        );
+        assert.ok(
+            staging.some((w) => /echo\.staging\.example\.com are placeholders/.test(w)),
+            staging.join("\n"),
+        );
+        const real = await runProgram({
+            exposures: "ingress",
+            ingress: { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "t" }] },
+            certManager: { issuer: "letsEncrypt", acme: { email: "platform@corp.dev" } },
+        });
+        assert.deepStrictEqual(real.warnings, [], "real names: no warning");
     });
 });

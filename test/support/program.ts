@@ -19,6 +19,8 @@ export interface ProgramRun {
     mocks: ClusterMocks;
     /** Every stack output, resolved. */
     outputs: Record<string, any>;
+    /** What the program warned about (pulumi.log.warn), collected instead of printed. */
+    warnings: string[];
     registrations: Registration[];
     /** Kubernetes objects as the cluster would hold them (mock state), with apiVersion and kind. */
     objects: KubeObject[];
@@ -54,6 +56,8 @@ export async function runProgram(config: StackConfig = {}, cluster: ClusterOptio
     }
     pulumi.runtime.setAllConfig(all);
 
+    const warnings: string[] = [];
+    (pulumi.log as any).warn = (message: string) => warnings.push(message);
     const exported = loadFresh(path.join(ROOT, "index.ts"));
     const outputs: Record<string, any> = {};
     for (const [key, value] of Object.entries(exported)) {
@@ -65,6 +69,7 @@ export async function runProgram(config: StackConfig = {}, cluster: ClusterOptio
     return {
         mocks,
         outputs,
+        warnings,
         registrations,
         objects: mocks.resources
             .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh") && !r.type.includes(":yaml/"))
