@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { CA_FILE, httpsCheckCommand, inClusterCheck as checkCommand, portForward as forwardCommand, trustCaCommand } from "./components/clientCommands";
+import { inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
@@ -48,7 +48,7 @@ const ingress = enabled.has("ingress")
           tlsSecretsProvided: !settings.certManager,
           // The ingress-nginx component registers its Helm release with the kubernetes provider it
           // was built against (4.22.1, Helm 3.15.4) unless handed one: this keeps a single
-          // provider version (and its Helm) in the deployment. See README "Providers".
+          // provider version (and its Helm) in the deployment. See docs/design.md "Providers".
           helmProvider: settings.ingress.controller.install ? new k8s.Provider("echo-kubernetes", clusterAccess()) : undefined,
       })
     : undefined;
@@ -109,19 +109,6 @@ export const inClusterCheck = checkCommand(app.namespace, services.primary.metad
  * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
  * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
  */
-export const tls = certificates
-    ? pulumi
-          .all([ingress?.urls, ingress?.httpsAddress, gateway?.urls, gateway?.httpsAddress, certificates.caSecret?.namespace])
-          .apply(([ingressUrls, ingressHttps, gatewayUrls, gatewayHttps, caNamespace]) => {
-              const caFile = certificates.caSecret ? CA_FILE : undefined;
-              const checks = (list: string[] | undefined, via: string | undefined) =>
-                  (list ?? []).filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, caFile));
-              return {
-                  issuer: describeIssuer(settings.certManager!.issuer),
-                  ...(certificates.caSecret ? { trustCa: trustCaCommand(caNamespace!, certificates.caSecret.name, clusterAccess().context) } : {}),
-                  checks: [...checks(ingressUrls, ingressHttps), ...checks(gatewayUrls, gatewayHttps)],
-              };
-          })
-    : undefined;
+export const tls = certificates ? tlsHelp(describeIssuer(certManager!.issuer), certificates.caSecret, clusterAccess().context, [ingress, gateway]) : undefined;
 /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
 export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

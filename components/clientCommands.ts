@@ -82,3 +82,29 @@ export function httpsCheckCommand(url: string, via: string | undefined, caFile?:
     }
     return `curl ${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
 }
+
+/** A proxy the https URLs go through: its URLs and where clients reach its https. */
+export interface HttpsProxy {
+    urls: pulumi.Output<string[]>;
+    httpsAddress: pulumi.Output<string | undefined>;
+}
+
+/**
+ * The tls output: the issuer in words, for a self-signed chain the command that writes its CA to
+ * CA_FILE, and for each https URL of each proxy a curl that reaches it through that proxy.
+ */
+export function tlsHelp(
+    issuer: string,
+    caSecret: { name: string; namespace: pulumi.Output<string> } | undefined,
+    context: string | undefined,
+    proxies: (HttpsProxy | undefined)[],
+): pulumi.Output<{ issuer: string; trustCa?: string; checks: string[] }> {
+    const reached = proxies
+        .filter((p): p is HttpsProxy => p !== undefined)
+        .map((p) => pulumi.all([p.urls, p.httpsAddress]).apply(([urls, via]) => ({ urls, via })));
+    return pulumi.all([pulumi.output(caSecret?.namespace), pulumi.all(reached)]).apply(([caNamespace, lists]) => {
+        const caFile = caSecret ? CA_FILE : undefined;
+        const checks = lists.flatMap(({ urls, via }) => urls.filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, caFile)));
+        return { issuer, ...(caSecret && caNamespace ? { trustCa: trustCaCommand(caNamespace, caSecret.name, context) } : {}), checks };
+    });
+}
