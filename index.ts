@@ -67,6 +67,10 @@ const gateway = enabled.has("gateway")
 
 const certManager = settings.certManager;
 const solver = certManager?.issuer.type === "letsEncrypt" ? certManager.issuer.solver : undefined;
+// HTTP-01 is answered by the proxy that serves the host: issuance waits for it (the controller;
+// the Gateway itself, not its routes, whose HTTPS ones are accepted only once the certificates
+// exist, so they wait for Accepted, up to 20 minutes).
+const solvedBy = solver === "ingress" ? ingress?.controller : solver === "gateway" ? gateway?.gateway : undefined;
 const certificates = certManager
     ? new TlsCertificates("echo", {
           namespace: app.namespace,
@@ -75,11 +79,7 @@ const certificates = certManager
           install: certManager.install
               ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" }
               : undefined,
-          // HTTP-01 is answered by the proxy that serves the host: issuance waits for it (the
-          // controller; the Gateway itself, not its routes, whose HTTPS ones are accepted only
-          // once the certificates exist, so they wait for Accepted, up to 20 minutes).
-          solverDependsOn:
-              solver === "ingress" ? ingress!.controller && [ingress!.controller] : solver === "gateway" ? gateway!.gateway && [gateway!.gateway] : undefined,
+          solverDependsOn: solvedBy ? [solvedBy] : undefined,
       })
     : undefined;
 
