@@ -109,7 +109,7 @@ export function get(url: string, options: Pick<CheckOptions, "ca" | "resolveTo">
     return new Promise((resolve, reject) => {
         const req = client.get(
             u,
-            { lookup, timeout: 5000, ...(u.protocol === "https:" && options.ca ? { ca: [...tlsRootCertificates(), options.ca] } : {}) },
+            { lookup, timeout: 5000, ...(u.protocol === "https:" && options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) },
             (res) => {
                 let body = "";
                 res.setEncoding("utf8");
@@ -120,10 +120,6 @@ export function get(url: string, options: Pick<CheckOptions, "ca" | "resolveTo">
         req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
         req.on("error", reject);
     });
-}
-
-function tlsRootCertificates(): string[] {
-    return [...tls.rootCertificates];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
