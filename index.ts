@@ -77,7 +77,7 @@ const certificates = certManager
           certificates: settings.ingress.tls,
           issuer: issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
           install: certManager.install
-              ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, gatewayApi: solver === "gateway" }
+              ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, chart: certManager.chart, gatewayApi: solver === "gateway" }
               : undefined,
           solverDependsOn: solvedBy ? [solvedBy] : undefined,
       })

@@ -1,8 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as path from "path";
-import { ControllerSettings } from "./controllerSettings";
+import { ControllerSettings, helmChart } from "./controllerSettings";
 import { isTls, Route, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
@@ -12,6 +10,11 @@ export interface GatewayControllerSettings extends ControllerSettings {
     crdsVersion: string;
     /** Install the CRDs (cluster-wide) too; false where the cluster already has them. */
     installCrds: boolean;
+    /**
+     * The verified standard-install.yaml of `crdsVersion` on this machine (a mirror's, or the
+     * resolver's cache after a checked download); set whenever the CRDs are installed.
+     */
+    crdsFile?: string;
     /** Data-plane (NGINX) replicas of each Gateway. */
     replicas: number;
 }
@@ -238,9 +241,11 @@ export class GatewayExposure extends pulumi.ComponentResource {
             { parent: this },
         );
         // NGF's chart does not install the Gateway API CRDs; the version must be one it supports.
-        // They come from the bundle vendored in this repository (reviewable, no download at deploy
-        // time). They are cluster-wide: this stack then owns them (see README "Gateway API CRDs").
-        const crds = c.installCrds ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: gatewayApiBundle(c.crdsVersion) }, { parent: this })] : [];
+        // They are the release's bundle exactly, checked against the project's lock before
+        // anything is declared (README "Upstream files"). They are cluster-wide: this stack then
+        // owns them (see README "Gateway API CRDs").
+        if (c.installCrds && !c.crdsFile) throw new Error("GatewayExposure: settings.controller.crdsFile is required when installCrds is true");
+        const crds = c.installCrds ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: c.crdsFile! }, { parent: this })] : [];
         const nodePorts = [
             ...(s.nodePorts.http !== undefined ? [{ port: s.nodePorts.http, listenerPort: s.httpPort }] : []),
             ...(s.nodePorts.https !== undefined ? [{ port: s.nodePorts.https, listenerPort: s.httpsPort }] : []),
@@ -252,7 +257,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
             `${name}-gateway-controller`,
             {
                 name: c.releaseName,
-                chart: NGF_CHART,
+                ...helmChart(c.chart),
                 version: c.chartVersion,
                 namespace: ns.metadata.name,
                 // Roll a failed install or upgrade back, so the next `pulumi up` starts clean. The
@@ -293,24 +298,6 @@ export const ROUTE_WAIT_FOR = JSON.stringify([
     'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True',
     'jsonpath={.status.parents[0].conditions[?(@.type=="ResolvedRefs")].status}=True',
 ]);
-
-/** NGINX Gateway Fabric's chart, from its OCI registry (chart README). */
-export const NGF_CHART = "oci://ghcr.io/nginx/charts/nginx-gateway-fabric";
-
-const GATEWAY_API_VENDOR = path.join(__dirname, "..", "vendor", "gateway-api");
-
-/** The standard-channel CRD bundle of a Gateway API release, vendored under vendor/gateway-api/. */
-export function gatewayApiBundle(version: string): string {
-    return path.join(GATEWAY_API_VENDOR, `v${version}`, "standard-install.yaml");
-}
-
-/** The Gateway API releases whose bundle is vendored (without the 'v'). */
-export function vendoredGatewayApiVersions(): string[] {
-    return fs
-        .readdirSync(GATEWAY_API_VENDOR)
-        .filter((d) => fs.existsSync(gatewayApiBundle(d.replace(/^v/, ""))))
-        .map((d) => d.replace(/^v/, ""));
-}
 
 /** The chart values (NGF 2.6.x values.yaml / values.schema.json). */
 export function ngfValues(s: GatewaySettings, nodePorts: { port: number; listenerPort: number }[]): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as nginx from "@pulumi/kubernetes-ingress-nginx";
 import * as pulumi from "@pulumi/pulumi";
-import { ControllerSettings } from "./controllerSettings";
+import { ChartSource, ControllerSettings } from "./controllerSettings";
 import { RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
@@ -193,6 +193,7 @@ export class IngressExposure extends pulumi.ComponentResource {
                     namespace: ns.metadata.name,
                     // Pinned: unpinned, the component installs the newest chart.
                     version: c.chartVersion,
+                    ...componentChart(c.chart),
                     // Helm waits for the release's Services, a cloud load balancer's address
                     // included; its default of 300 s is too short for some clouds.
                     timeout: c.serviceType === "LoadBalancer" ? LONG_HELM_WAIT_SECONDS : undefined,
@@ -202,6 +203,21 @@ export class IngressExposure extends pulumi.ComponentResource {
         );
     }
 }
+
+/**
+ * The component's chart inputs. pulumi-go-helmbase v0.2.0 (InitDefaults) fills in the default
+ * chart and repository (https://kubernetes.github.io/ingress-nginx) only where they are unset, and
+ * pulumi-kubernetes treats the chart as a local folder only when the repository is not a URL
+ * (helm_release.go resolveChartName, locateChart). So a mirror's folder goes with a repository
+ * that is set but is no URL: Helm then never goes to the network.
+ */
+export function componentChart(source: ChartSource): { chart?: string; repositoryOpts?: { repo: string } } {
+    if (source.local) return { chart: source.chart, repositoryOpts: { repo: LOCAL_CHART_REPOSITORY } };
+    return source.repo === undefined ? { chart: source.chart } : { chart: source.chart, repositoryOpts: { repo: source.repo } };
+}
+
+/** Not a URL (url.ParseRequestURI refuses it), so the provider keeps the chart path local. */
+export const LOCAL_CHART_REPOSITORY = "local";
 
 /** Spread controller replicas across nodes (the chart's pod labels), so one node loss keeps one serving. */
 function spreadControllerPods(releaseName: string): k8s.types.input.core.v1.TopologySpreadConstraint {

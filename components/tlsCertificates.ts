@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ChartSource, helmChart } from "./controllerSettings";
 import { LONG_HELM_WAIT_SECONDS } from "./ingressExposure";
 
 /** How the certificates are issued. */
@@ -24,14 +25,12 @@ export interface TlsCertificatesArgs {
     certificates: { secretName: string; hosts: string[] }[];
     issuer: IssuerChoice;
     /** Install cert-manager (with its CRDs); undefined where the cluster already runs it. */
-    install?: { namespace: string; chartVersion: string; gatewayApi: boolean };
+    install?: { namespace: string; chartVersion: string; chart: ChartSource; gatewayApi: boolean };
     /** What HTTP-01 answers through (the ingress controller, the Gateway): issuance waits for it. */
     solverDependsOn?: pulumi.Resource[];
 }
 
 const CERT_MANAGER = "cert-manager.io/v1";
-/** The official chart, from its OCI registry (cert-manager v1.21.1 deploy/charts/cert-manager/README.template.md). */
-export const CERT_MANAGER_CHART = "oci://quay.io/jetstack/charts/cert-manager";
 /** cert-manager sets condition Ready on issuers and certificates (pkg/apis/certmanager/v1). */
 const READY = { "pulumi.com/waitFor": "condition=Ready" };
 /** Requests and limits for each cert-manager pod: small controllers, with room for a burst of issuance. */
@@ -141,7 +140,7 @@ export class TlsCertificates extends pulumi.ComponentResource {
             `${name}-cert-manager`,
             {
                 name: "cert-manager",
-                chart: CERT_MANAGER_CHART,
+                ...helmChart(install.chart),
                 version: install.chartVersion,
                 namespace: ns.metadata.name,
                 atomic: true,

@@ -1,9 +1,11 @@
+import { ChartSource } from "../components/controllerSettings";
 import * as pulumi from "@pulumi/pulumi";
 import { AcmeSolver, IssuerChoice } from "../components/tlsCertificates";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { RouteSettings } from "./routes";
 import * as v from "./validate";
+import { ARTIFACTS, chartSource, lockedVersion } from "./upstream";
 
 /*
  * `certManager`: TLS Secrets issued by cert-manager instead of made by hand. Absent: the Secrets
@@ -23,6 +25,8 @@ export interface CertManagerSettings {
     install: boolean;
     namespace: string;
     chartVersion: string;
+    /** Where that chart comes from (a verified mirror folder, or its registry). */
+    chart: ChartSource;
 }
 
 /** Let's Encrypt's ACME directories. */
@@ -66,12 +70,9 @@ export function parseCertManager(raw: unknown, routing: RouteSettings, exposed: 
     if (install) v.creatableNamespace("certManager.namespace", namespace, "cert-manager gets a namespace of its own");
     const issuer = parseIssuer(o.issuer, o.acme, exposed);
     if (issuer.type === "letsEncrypt") warnAboutPlaceholders(issuer.email, routing);
-    return {
-        issuer,
-        install,
-        namespace,
-        chartVersion: optional(o.chartVersion, (x) => taggedVersion("certManager.chartVersion", x)) ?? CERT_MANAGER_DEFAULTS.chartVersion,
-    };
+    const chartVersion = optional(o.chartVersion, (x) => taggedVersion("certManager.chartVersion", x)) ?? CERT_MANAGER_DEFAULTS.chartVersion;
+    lockedVersion("certManager.chartVersion", ARTIFACTS.certManager, chartVersion);
+    return { issuer, install, namespace, chartVersion, chart: chartSource(ARTIFACTS.certManager, chartVersion, install) };
 }
 
 function parseIssuer(raw: unknown, acmeRaw: unknown, exposed: Exposed): IssuerSettings {

@@ -2,6 +2,7 @@ import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { ControllerSettings, SERVICE_TYPES } from "../components/controllerSettings";
 import { parseResources } from "./resources";
+import { chartSource, lockedVersion } from "./upstream";
 import * as v from "./validate";
 
 /* Reads what the two installed proxies have in common (components/controllerSettings.ts). */
@@ -14,12 +15,16 @@ export const COMMON_CONTROLLER_KEYS = ["install", "namespace", "releaseName", "c
 /**
  * Reads the common keys of `<key>` (an already-read object), falling back to `defaults`.
  * `releaseSuffixes` are what the chart appends to the release name to name its Services.
+ * `chart` is the chart's artifact in upstream.lock.json, with the versions refused for a known
+ * reason (said instead of the generic "not locked"); `unused` when another setting means the
+ * chart is not installed even with `install` true (an existing Gateway).
  */
 export function parseControllerCommon(
     key: string,
     o: Record<string, unknown>,
-    defaults: Omit<ControllerSettings, "sourceRanges" | "serviceAnnotations">,
+    defaults: Omit<ControllerSettings, "sourceRanges" | "serviceAnnotations" | "chart">,
     releaseSuffixes: readonly string[],
+    chart: { artifact: string; refused?: Record<string, string>; unused?: boolean },
 ): ControllerSettings {
     const install = optional(o.install, (x) => v.boolean(`${key}.install`, x)) ?? defaults.install;
     const namespace = optional(o.namespace, (x) => v.dnsLabel(`${key}.namespace`, x)) ?? defaults.namespace;
@@ -31,12 +36,17 @@ export function parseControllerCommon(
         // The API server rejects spec.loadBalancerSourceRanges on any other Service type.
         throw new ConfigError(`${key}.sourceRanges`, sourceRanges, `no source ranges unless ${key}.serviceType is LoadBalancer (it is ${serviceType})`);
     }
+    const chartVersion = optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, defaults.chartVersion)) ?? defaults.chartVersion;
+    if (chart.refused?.[chartVersion]) throw new ConfigError(`${key}.chartVersion`, chartVersion, chart.refused[chartVersion]);
+    lockedVersion(`${key}.chartVersion`, chart.artifact, chartVersion);
     return {
         install,
         namespace,
         // Helm limits release names to 53 characters; the chart names Services after it.
         releaseName: optional(o.releaseName, (x) => helmReleaseName(`${key}.releaseName`, x, releaseSuffixes)) ?? defaults.releaseName,
-        chartVersion: optional(o.chartVersion, (x) => v.exactVersion(`${key}.chartVersion`, x, defaults.chartVersion)) ?? defaults.chartVersion,
+        chartVersion,
+        // Resolved (and, from a mirror, verified) only when it is installed.
+        chart: chartSource(chart.artifact, chartVersion, install && !chart.unused),
         serviceType,
         resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, defaults.resources)) ?? defaults.resources,
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),

@@ -1,9 +1,9 @@
-import { vendoredGatewayApiVersions } from "../components/gatewayExposure";
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
 import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { RouteSettings } from "./routes";
+import { ARTIFACTS, gatewayApiBundle, lockedVersion } from "./upstream";
 import * as v from "./validate";
 
 /**
@@ -78,7 +78,7 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
         nodePorts: parseNodePorts("gateway.nodePorts", o.nodePorts),
         address: optional(o.address, (x) => v.hostAndPort("gateway.address", x)),
         httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("gateway.httpsAddress", x)),
-        controller: parseController(o.controller),
+        controller: parseController(o.controller, o.existing !== undefined),
     };
     if (settings.controller.install && !settings.existing) v.dnsLabel("gateway.className", settings.className);
     if (settings.httpPort === settings.httpsPort) {
@@ -103,32 +103,22 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
     return settings;
 }
 
-/** The CRDs are installed from the repository: only a vendored release can be installed. */
-function vendoredCrds(key: string, version: string): string {
-    const vendored = vendoredGatewayApiVersions();
-    if (!vendored.includes(version)) {
-        throw new ConfigError(
-            key,
-            version,
-            `a Gateway API release vendored under vendor/gateway-api/ (${vendored.join(", ")}); add others with npm run vendor:refresh`,
-        );
-    }
-    return version;
-}
-
-function parseController(raw: unknown): GatewayControllerSettings {
+function parseController(raw: unknown, existingGateway: boolean): GatewayControllerSettings {
     const key = "gateway.controller";
     const d = GATEWAY_DEFAULTS.controller;
     const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
-    const common = parseControllerCommon(key, o, d, []);
-    if (BROKEN_CHARTS[common.chartVersion]) {
-        throw new ConfigError(`${key}.chartVersion`, common.chartVersion, BROKEN_CHARTS[common.chartVersion]);
-    }
+    const common = parseControllerCommon(key, o, d, [], { artifact: ARTIFACTS.gatewayFabric, refused: BROKEN_CHARTS, unused: existingGateway });
+    const crdsVersion =
+        optional(o.crdsVersion, (x) =>
+            lockedVersion(`${key}.crdsVersion`, ARTIFACTS.gatewayApi, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion), "v"),
+        ) ?? d.crdsVersion;
+    const installCrds = optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds;
     return {
         ...common,
-        crdsVersion:
-            optional(o.crdsVersion, (x) => vendoredCrds(`${key}.crdsVersion`, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion))) ?? d.crdsVersion,
-        installCrds: optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds,
+        crdsVersion,
+        installCrds,
+        // The bundle is resolved (mirror or verified download) now, before anything is declared.
+        crdsFile: common.install && !existingGateway && installCrds ? gatewayApiBundle(crdsVersion) : undefined,
         replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
     };
 }

@@ -3,6 +3,7 @@ import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceT
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import { parseRoutes } from "./routes";
+import { ARTIFACTS } from "./upstream";
 import * as v from "./validate";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
@@ -47,7 +48,7 @@ function parseController(raw: unknown): IngressControllerSettings {
     return {
         // fullnameOverride is the release name: the chart's Services are <name>-controller and
         // <name>-controller-admission.
-        ...parseControllerCommon(key, o, d, ["-controller", "-controller-admission"]),
+        ...parseControllerCommon(key, o, d, ["-controller", "-controller-admission"], { artifact: ARTIFACTS.ingressNginx }),
         nodePorts: parseNodePorts(`${key}.nodePorts`, o.nodePorts),
         hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
         replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,

@@ -2,8 +2,11 @@ import * as assert from "assert";
 import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, runProgram } from "../support/program";
+import { runProgram } from "../support/program";
 import { validateAgainstSchema } from "../support/schemas";
+import { upstreamFile } from "../support/upstreamFiles";
+import { findArtifact } from "../../upstream/lock";
+import { MIRROR_ENV, sha256 } from "../../upstream/resolver";
 
 const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
@@ -20,12 +23,17 @@ describe("Gateway API exposure", () => {
     describe("the implementation", () => {
         it("installs the pinned standard-channel Gateway API CRDs and the pinned NGINX Gateway Fabric chart", async () => {
             const run = await runProgram({ exposures: "gateway" });
-            // From the repository, not a URL: reviewable, and no download at deploy time.
+            // A local file the resolver verified against upstream.lock.json (here: the mirror's), not a URL.
             const file: string = run.one(CRDS).inputs.file;
-            assert.strictEqual(path.relative(ROOT, file), path.join("vendor", "gateway-api", "v1.5.1", "standard-install.yaml"));
-            assert.ok(fs.existsSync(file), `${file} exists`);
+            assert.strictEqual(file, upstreamFile("gateway-api", "v1.5.1", "standard-install.yaml"));
+            assert.strictEqual(
+                sha256(fs.readFileSync(file)),
+                findArtifact("gateway-api", "v1.5.1")!.files.find((f) => f.path === "standard-install.yaml")!.sha256,
+            );
             const chart = run.one(CHART).inputs;
-            assert.strictEqual(chart.chart, "oci://ghcr.io/nginx/charts/nginx-gateway-fabric");
+            // With a mirror (the test setup sets one): its chart folder by absolute path, no repository.
+            assert.strictEqual(chart.chart, path.join(process.env[MIRROR_ENV]!, "nginx-gateway-fabric", "2.6.7", "chart"));
+            assert.strictEqual(chart.repositoryOpts, undefined);
             assert.strictEqual(chart.version, "2.6.7");
             assert.strictEqual(chart.namespace, "nginx-gateway");
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "nginx");
@@ -74,11 +82,11 @@ describe("Gateway API exposure", () => {
                 gateway: {
                     className: "edge",
                     nodePorts: { http: 30082 },
-                    controller: { serviceType: "NodePort", chartVersion: "2.6.1", crdsVersion: "1.5.1" },
+                    controller: { serviceType: "NodePort", chartVersion: "2.6.7", crdsVersion: "1.5.1" },
                 },
             });
             const chart = run.one(CHART).inputs;
-            assert.strictEqual(chart.version, "2.6.1");
+            assert.strictEqual(chart.version, "2.6.7");
             assert.match(run.one(CRDS).inputs.file, /v1\.5\.1\/standard-install\.yaml$/);
             assert.strictEqual(chart.values.nginxGateway.gatewayClassName, "edge");
             assert.deepStrictEqual(chart.values.nginx.service, {

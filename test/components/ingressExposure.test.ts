@@ -1,6 +1,9 @@
 import * as assert from "assert";
 import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
 import { runProgram } from "../support/program";
+import * as path from "path";
+import { LOCAL_CHART_REPOSITORY } from "../../components/ingressExposure";
+import { MIRROR_ENV } from "../../upstream/resolver";
 
 const CONTROLLER = "kubernetes-ingress-nginx:index:IngressController";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -37,7 +40,7 @@ describe("Ingress exposure", () => {
                         serviceType: "NodePort",
                         nodePorts: { http: 30081, https: 30443 },
                         hostPort: true,
-                        chartVersion: "4.12.1",
+                        chartVersion: "4.15.1",
                         namespace: "edge",
                     },
                 },
@@ -46,7 +49,10 @@ describe("Ingress exposure", () => {
             assert.strictEqual(controller.controller.service.type, "NodePort");
             assert.deepStrictEqual(controller.controller.service.nodePorts, { http: "30081", https: "30443" });
             assert.deepStrictEqual(controller.controller.hostPort, { enabled: true });
-            assert.strictEqual(controller.helmOptions.version, "4.12.1");
+            assert.strictEqual(controller.helmOptions.version, "4.15.1");
+            // The mirror's chart folder (the test setup sets one), with a repository that is set but no URL.
+            assert.strictEqual(controller.helmOptions.chart, path.join(process.env[MIRROR_ENV]!, "ingress-nginx", "4.15.1", "chart"));
+            assert.deepStrictEqual(controller.helmOptions.repositoryOpts, { repo: LOCAL_CHART_REPOSITORY });
             assert.strictEqual(
                 controller.controller.ingressClassResource.controllerValue,
                 "k8s.io/ingress-edge",

@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { runProgram } from "../support/program";
+import * as path from "path";
+import { chartName, runProgram } from "../support/program";
+import { MIRROR_ENV } from "../../upstream/resolver";
 import { validateAgainstSchema } from "../support/schemas";
 import { stackConfig } from "../support/stacks";
 
@@ -18,7 +20,7 @@ const tlsRouting = {
 };
 const letsEncrypt = (acme: Record<string, unknown>) => ({ issuer: "letsEncrypt", acme: { email: "platform@corp.dev", ...acme } });
 
-const certManagerRelease = (run: Awaited<ReturnType<typeof runProgram>>) => run.ofType(RELEASE).find((r) => String(r.inputs.chart).endsWith("/cert-manager"));
+const certManagerRelease = (run: Awaited<ReturnType<typeof runProgram>>) => run.ofType(RELEASE).find((r) => chartName(r.inputs.chart) === "cert-manager");
 
 describe("TLS by cert-manager", () => {
     it("issues exactly each ingress.tls Secret for exactly its hosts, and waits until each Certificate is Ready", async () => {
@@ -65,7 +67,9 @@ describe("TLS by cert-manager", () => {
     it("installs cert-manager by a Helm release (its startupapicheck is a post-install hook), pinned, with its CRDs, in a restricted namespace", async () => {
         const run = await runProgram({ exposures: "ingress", ingress: tlsRouting, certManager: { issuer: "selfSigned" } });
         const release = certManagerRelease(run)!.inputs;
-        assert.strictEqual(release.chart, "oci://quay.io/jetstack/charts/cert-manager");
+        // The mirror's chart folder (the test setup sets one), by absolute path, with no repository.
+        assert.strictEqual(release.chart, path.join(process.env[MIRROR_ENV]!, "cert-manager", "v1.21.1", "chart"));
+        assert.strictEqual(release.repositoryOpts, undefined);
         assert.strictEqual(release.version, "v1.21.1");
         assert.strictEqual(release.namespace, "cert-manager");
         assert.deepStrictEqual(release.values.crds, { enabled: true, keep: true });

@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import { findArtifact } from "../../upstream/lock";
+import { sha256 } from "../../upstream/resolver";
 import { KubeObject, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
 
@@ -200,8 +203,8 @@ const rules: Rule[] = [
         check: (d) =>
             problems([
                 ...d.crdBundles.map((c): [boolean, string] => [
-                    /\/vendor\/gateway-api\/v\d+\.\d+\.\d+\/standard-install\.yaml$/.test(c.file),
-                    `ConfigFile ${c.file}: a pinned standard-channel release, vendored in the repository`,
+                    lockedBundle(c.file),
+                    `ConfigFile ${c.file}: a pinned standard-channel release, verified against upstream.lock.json`,
                 ]),
                 ...d.charts.map((c): [boolean, string] => [/^v?\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`]),
                 ...ngfCharts(d).map((c): [boolean, string] => [
@@ -253,6 +256,13 @@ const rules: Rule[] = [
                   ]),
     },
 ];
+
+/** The file is a locked Gateway API bundle, byte for byte (its SHA-256 is the lock's). */
+function lockedBundle(file: string): boolean {
+    const m = /\/gateway-api\/(v\d+\.\d+\.\d+)\/standard-install\.yaml$/.exec(file);
+    const entry = m && findArtifact("gateway-api", m[1])?.files.find((f) => f.path === "standard-install.yaml");
+    return Boolean(entry && fs.existsSync(file) && sha256(fs.readFileSync(file)) === entry.sha256);
+}
 
 describe("secure and reliable by default", () => {
     const configs: Record<string, Record<string, unknown>> = {

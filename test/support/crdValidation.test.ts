@@ -1,16 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { CrdCatalog, CrdViolation } from "./crdValidation";
+import { upstreamFile, upstreamFiles } from "./upstreamFiles";
 
 /*
- * The offline CRD validator, proven on the vendored Gateway API bundle (and the cert-manager CRDs
- * when they are vendored): defaults, schema checks and the CRDs' own CEL rules.
+ * The offline CRD validator, proven on the pinned Gateway API bundle and cert-manager CRDs (read
+ * through the resolver, as upstream.lock.json pins them): defaults, schema checks and the CRDs'
+ * own CEL rules.
  */
 
-const vendor = path.join(__dirname, "..", "..", "vendor");
-const gatewayBundle = path.join(vendor, "gateway-api", "v1.5.1", "standard-install.yaml");
+const gatewayBundle = upstreamFile("gateway-api", "v1.5.1", "standard-install.yaml");
 
 const GW = "gateway.networking.k8s.io/v1";
 const show = (violations: CrdViolation[]) => violations.map((v) => `${v.path}: ${v.message}`).join("\n") || "(none)";
@@ -210,25 +210,12 @@ describe("CRD validation: Gateway API v1.5.1 bundle", () => {
     });
 });
 
-describe("CRD validation: cert-manager CRDs (when vendored)", () => {
+describe("CRD validation: cert-manager CRDs", () => {
     let catalog: CrdCatalog;
     const certificate = (spec: Record<string, unknown>) => ({ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "echo" }, spec });
 
-    before(function () {
-        const root = path.join(vendor, "cert-manager");
-        const files = fs.existsSync(root)
-            ? fs.readdirSync(root).flatMap((version) => {
-                  const dir = path.join(root, version, "crds");
-                  return fs.existsSync(dir)
-                      ? fs
-                            .readdirSync(dir)
-                            .filter((f) => f.endsWith(".yaml"))
-                            .map((f) => path.join(dir, f))
-                      : [];
-              })
-            : [];
-        if (files.length === 0) this.skip();
-        catalog = CrdCatalog.fromFiles(files);
+    before(() => {
+        catalog = CrdCatalog.fromFiles(upstreamFiles("cert-manager", "v1.21.1", "crds/"));
     });
 
     it("loads the CRDs and compiles their rules", () => {

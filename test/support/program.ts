@@ -107,6 +107,15 @@ const originalSetMocks = pulumi.runtime.setMocks;
     return (originalSetMocks as any)(m, ...rest);
 };
 
+/**
+ * The chart a helm.v3.Release installs, by name: the last part of a registry reference, or the
+ * artifact of a mirror's chart folder (`<mirror>/<name>/<version>/chart`).
+ */
+export function chartName(chart: unknown): string {
+    const parts = String(chart).split("/");
+    return parts[parts.length - 1] === "chart" && parts.length >= 3 ? parts[parts.length - 3] : parts[parts.length - 1];
+}
+
 /** Resolves an Output (or a plain value) to its value. */
 export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
     return new Promise((res) => pulumi.output(value).apply((v) => res(v as T)));

@@ -1,12 +1,11 @@
-import * as fs from "fs";
-import * as path from "path";
 import { CrdCatalog } from "./crdValidation";
-import { KubeObject, ROOT } from "./program";
+import { KubeObject } from "./program";
+import { upstreamFiles } from "./upstreamFiles";
 
 /**
  * Validates a Kubernetes object against its official schema: the OpenAPI schemas of
  * kubernetes-models 4.x for the core APIs and @kubernetes-models/gateway-api for Gateway API, and
- * for cert-manager's API the CRDs of the pinned release, vendored (with their CEL rules). An
+ * for cert-manager's API the CRDs of the pinned release, read through the resolver (with their CEL rules). An
  * object whose apiVersion has no schema here fails: every declared object must be checked.
  */
 export function validateAgainstSchema(obj: KubeObject): void {
@@ -33,10 +32,9 @@ function validateAgainstCrds(obj: KubeObject, catalog: CrdCatalog): void {
 }
 
 let certManager: CrdCatalog | undefined;
-/** The cert-manager CRDs of the pinned release (vendor/cert-manager/<version>/crds). */
+/** The cert-manager CRDs of the pinned release (upstream.lock.json, through the resolver). */
 export function certManagerCrds(): CrdCatalog {
-    const dir = path.join(ROOT, "vendor", "cert-manager", "v1.21.1", "crds");
-    certManager ??= CrdCatalog.fromFiles(fs.readdirSync(dir).map((f) => path.join(dir, f)));
+    certManager ??= CrdCatalog.fromFiles(upstreamFiles("cert-manager", "v1.21.1", "crds/"));
     return certManager;
 }
 

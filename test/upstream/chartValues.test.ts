@@ -2,20 +2,22 @@ import Ajv from "ajv";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import * as path from "path";
-import { ROOT, runProgram } from "../support/program";
+import { chartName, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
+import { upstreamFile } from "../support/upstreamFiles";
 
 /*
  * The values the program gives each chart, against that chart's own contract at the pinned
- * version (vendored from the release tag under vendor/): a misspelt or moved key fails here
+ * version (read through the resolver, as upstream.lock.json pins it): a misspelt or moved key fails here
  * instead of being dropped on the way to Helm, which renders a chart with unknown values silently.
  */
 
 const NGF = "kubernetes:helm.sh/v3:Release";
 const INGRESS_NGINX = "kubernetes-ingress-nginx:index:IngressController";
 
-const readYaml = (file: string) => yaml.load(fs.readFileSync(path.join(ROOT, "vendor", file), "utf8")) as Record<string, unknown>;
+const readYaml = (name: string, version: string, file: string) =>
+    yaml.load(fs.readFileSync(upstreamFile(name, version, file), "utf8")) as Record<string, unknown>;
+const readJson = (name: string, version: string, file: string) => JSON.parse(fs.readFileSync(upstreamFile(name, version, file), "utf8"));
 
 /** Every config that switches a chart value on: the shipped stacks and the variants tests use. */
 const configs: Record<string, Record<string, unknown>> = {
@@ -92,19 +94,19 @@ function isMap(x: unknown): x is Record<string, unknown> {
 /** Values as Helm receives them (Outputs resolved, undefined keys dropped, as the provider serialises them). */
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x ?? {}));
 
-describe("chart values against the charts' own contracts (vendored at the pinned versions)", () => {
+describe("chart values against the charts' own contracts (locked at the pinned versions)", () => {
     describe("NGINX Gateway Fabric 2.6.7: values.schema.json and values.yaml", () => {
-        const defaults = readYaml("nginx-gateway-fabric/2.6.7/values.yaml");
-        const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "vendor/nginx-gateway-fabric/2.6.7/values.schema.json"), "utf8"));
+        const defaults = readYaml("nginx-gateway-fabric", "2.6.7", "chart/values.yaml");
+        const schema = readJson("nginx-gateway-fabric", "2.6.7", "chart/values.schema.json");
         const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
         for (const [name, config] of installing("gateway")) {
             it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
                 const run = await runProgram(config, {}, name);
-                const releases = run.ofType(NGF).filter((r) => String(r.inputs.chart).endsWith("/nginx-gateway-fabric"));
+                const releases = run.ofType(NGF).filter((r) => chartName(r.inputs.chart) === "nginx-gateway-fabric");
                 assert.strictEqual(releases.length, 1);
                 for (const release of releases) {
-                    assert.strictEqual(release.inputs.version, "2.6.7", "the vendored contract is the pinned version's");
+                    assert.strictEqual(release.inputs.version, "2.6.7", "the locked contract is the pinned version's");
                     const values = plain(release.inputs.values);
                     const ok = validate(helmMerge(defaults, values));
                     assert.ok(ok, JSON.stringify(validate.errors, null, 1));
@@ -120,7 +122,7 @@ describe("chart values against the charts' own contracts (vendored at the pinned
     });
 
     describe("ingress-nginx 4.15.1: values.yaml", () => {
-        const defaults = readYaml("ingress-nginx/4.15.1/values.yaml");
+        const defaults = readYaml("ingress-nginx", "4.15.1", "chart/values.yaml");
         // Kubernetes types the chart passes through whole; values.yaml shows only part of them.
         const opaque = ["resources", "topologySpreadConstraints"];
         // Keys values.yaml only mentions in a comment ("# fullnameOverride:", line 12) that the
@@ -133,7 +135,7 @@ describe("chart values against the charts' own contracts (vendored at the pinned
                 const controllers = run.ofType(INGRESS_NGINX);
                 assert.strictEqual(controllers.length, 1);
                 for (const c of controllers) {
-                    assert.strictEqual(c.inputs.helmOptions.version, "4.15.1", "the vendored contract is the pinned version's");
+                    assert.strictEqual(c.inputs.helmOptions.version, "4.15.1", "the locked contract is the pinned version's");
                     // The component's typed fields become chart values one for one; helmOptions is the release.
                     const { helmOptions, ...values } = plain(c.inputs);
                     assert.deepStrictEqual(unknownValuePaths({ ...values, ...(helmOptions.values ?? {}) }, { ...defaults, ...commentedInValues }, opaque), []);
@@ -158,17 +160,17 @@ describe("chart values against the charts' own contracts (vendored at the pinned
     });
 
     describe("cert-manager v1.21.1: values.schema.json and values.yaml", () => {
-        const defaults = readYaml("cert-manager/v1.21.1/values.yaml");
-        const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "vendor/cert-manager/v1.21.1/values.schema.json"), "utf8"));
+        const defaults = readYaml("cert-manager", "v1.21.1", "chart/values.yaml");
+        const schema = readJson("cert-manager", "v1.21.1", "chart/values.schema.json");
         const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
         const withCertManager = Object.entries(configs).filter(([, c]) => c.certManager !== undefined && (c.certManager as any).install !== false);
 
         for (const [name, config] of withCertManager) {
             it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
                 const run = await runProgram(config, {}, name);
-                const releases = run.ofType(NGF).filter((r) => String(r.inputs.chart).endsWith("/cert-manager"));
+                const releases = run.ofType(NGF).filter((r) => chartName(r.inputs.chart) === "cert-manager");
                 assert.strictEqual(releases.length, 1);
-                assert.strictEqual(releases[0].inputs.version, "v1.21.1", "the vendored contract is the pinned version's");
+                assert.strictEqual(releases[0].inputs.version, "v1.21.1", "the locked contract is the pinned version's");
                 const values = plain(releases[0].inputs.values);
                 assert.ok(validate(helmMerge(defaults, values)), JSON.stringify(validate.errors, null, 1));
                 assert.deepStrictEqual(unknownValuePaths(values, defaults, ["resources"]), []);

@@ -1,18 +1,18 @@
 import * as assert from "assert";
-import * as path from "path";
 import { CrdCatalog } from "../support/crdValidation";
-import { KubeObject, ROOT, runProgram } from "../support/program";
+import { KubeObject, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
+import { upstreamFile } from "../support/upstreamFiles";
 
 /*
- * Every Gateway API object the program can declare, against the CRDs it installs (the vendored
- * standard-channel bundle of the pinned release), the way the API server checks them: schema
+ * Every Gateway API object the program can declare, against the CRDs it installs (the pinned
+ * standard-channel bundle, as upstream.lock.json locks it), the way the API server checks them: schema
  * defaults, the structural schema, and every x-kubernetes-validations CEL rule. kubernetes-models
  * checks structure only; unique listener names, "RequestRedirect filter must not be used together
  * with backendRefs" and the path rules are CEL, and only this catches them before `pulumi up`.
  */
 
-const BUNDLE = path.join(ROOT, "vendor", "gateway-api", "v1.5.1", "standard-install.yaml");
+const BUNDLE = upstreamFile("gateway-api", "v1.5.1", "standard-install.yaml");
 
 const tls = { hosts: ["secure.example.com", "plain.example.com"], tls: [{ hosts: ["secure.example.com"], secretName: "secure-tls" }] };
 
@@ -44,7 +44,7 @@ const configs: Record<string, Record<string, unknown>> = {
 
 const gatewayApiObjects = (objects: KubeObject[]) => objects.filter((o) => o.apiVersion.startsWith("gateway.networking.k8s.io/"));
 
-describe("Gateway API objects against the vendored v1.5.1 CRDs (schema defaults, structure, CEL rules)", () => {
+describe("Gateway API objects against the pinned v1.5.1 CRDs (schema defaults, structure, CEL rules)", () => {
     let catalog: CrdCatalog;
     before(() => {
         catalog = CrdCatalog.fromFiles([BUNDLE]);
