@@ -3,7 +3,6 @@
  * This file only composes: stacks/ reads and validates config (before anything is declared),
  * components/ declare the resources, and the exports below are the stack outputs.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
@@ -46,10 +45,6 @@ const ingress = enabled.has("ingress")
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           settings: settings.ingress,
           tlsSecretsProvided: !settings.certManager,
-          // The ingress-nginx component registers its Helm release with the kubernetes provider it
-          // was built against (4.22.1, Helm 3.15.4) unless handed one: this keeps a single
-          // provider version (and its Helm) in the deployment. See docs/design.md "Providers".
-          helmProvider: settings.ingress.controller.install ? new k8s.Provider("echo-kubernetes", clusterAccess()) : undefined,
       })
     : undefined;
 

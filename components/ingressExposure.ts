@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as nginx from "@pulumi/kubernetes-ingress-nginx";
 import * as pulumi from "@pulumi/pulumi";
-import { ChartSource, ControllerSettings } from "./controllerSettings";
+import { ControllerSettings, helmChart } from "./controllerSettings";
 import { RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
@@ -34,8 +33,6 @@ export interface IngressExposureArgs {
     settings: IngressSettings;
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Ingress. */
     tlsSecretsProvided: boolean;
-    /** The kubernetes provider the controller's Helm release runs under (else the component's own default). */
-    helmProvider?: k8s.Provider;
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
@@ -48,7 +45,8 @@ export const LONG_HELM_WAIT_SECONDS = 600;
  * routes the configured hosts and paths to the echo Service, with the URL of each route.
  */
 export class IngressExposure extends pulumi.ComponentResource {
-    public readonly controller?: nginx.IngressController;
+    /** The controller's Helm release (when the stack installs it). */
+    public readonly controller?: k8s.helm.v3.Release;
     public readonly ingress: k8s.networking.v1.Ingress;
     /** Every host/path URL, in config order. */
     public readonly urls: pulumi.Output<string[]>;
@@ -63,7 +61,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         const c = s.controller;
 
         if (c.install) {
-            this.controller = this.installController(name, s, args.helmProvider);
+            this.controller = this.installController(name, s);
         }
 
         // ingress-nginx reads only annotations with its own prefix: the seed's
@@ -129,7 +127,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
-    private installController(name: string, s: IngressSettings, helmProvider?: k8s.Provider): nginx.IngressController {
+    private installController(name: string, s: IngressSettings): k8s.helm.v3.Release {
         const c = s.controller;
         const ns = new k8s.core.v1.Namespace(
             `${name}-controller-namespace`,
@@ -148,76 +146,79 @@ export class IngressExposure extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const nodePorts = {
-            http: c.nodePorts.http !== undefined ? String(c.nodePorts.http) : undefined,
-            https: c.nodePorts.https !== undefined ? String(c.nodePorts.https) : undefined,
-        };
-        return new nginx.IngressController(
+        // A helm.v3.Release of the chart, like the other two charts: real Helm, which runs the
+        // chart's admission-webhook hook Jobs, under the program's own kubernetes provider. It
+        // replaced the @pulumi/kubernetes-ingress-nginx component (docs/design.md "Providers"),
+        // whose child release it takes over through the alias: existing stacks update in place.
+        return new k8s.helm.v3.Release(
             `${name}-controller`,
             {
-                // A fixed name makes the controller Service `<releaseName>-controller`, predictable
-                // for kubectl, DNS and the URL hints.
-                fullnameOverride: c.releaseName,
-                controller: {
-                    ingressClassResource: {
-                        name: s.className,
-                        enabled: true,
-                        default: false,
-                        // Two controllers need distinct controller values; keep upstream's for "nginx".
-                        controllerValue: s.className === CHART_INGRESS_CLASS ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
-                    },
-                    electionID: `${c.releaseName}-leader`,
-                    // The chart passes --ingress-class=nginx (its controller.ingressClass, which the
-                    // component's typed controller lacks), so a second controller would also claim
-                    // Ingresses annotated kubernetes.io/ingress.class: nginx. Name its own class.
-                    extraArgs: s.className === CHART_INGRESS_CLASS ? undefined : { "ingress-class": s.className },
-                    // The validating webhook rejects bad Ingresses before nginx loads them.
-                    admissionWebhooks: { enabled: true },
-                    // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
-                    allowSnippetAnnotations: false,
-                    replicaCount: c.replicas,
-                    // The chart renders a PodDisruptionBudget only when replicaCount > 1.
-                    minAvailable: c.replicas > 1 ? 1 : undefined,
-                    topologySpreadConstraints: c.replicas > 1 ? [spreadControllerPods(c.releaseName)] : undefined,
-                    resources: c.resources,
-                    hostPort: { enabled: c.hostPort },
-                    service: {
-                        type: c.serviceType,
-                        nodePorts: c.serviceType === "ClusterIP" ? undefined : nodePorts,
-                        annotations: Object.keys(c.serviceAnnotations).length > 0 ? c.serviceAnnotations : undefined,
-                        loadBalancerSourceRanges: c.sourceRanges.length > 0 ? c.sourceRanges : undefined,
-                    },
-                },
-                helmOptions: {
-                    name: c.releaseName,
-                    namespace: ns.metadata.name,
-                    // Pinned: unpinned, the component installs the newest chart.
-                    version: c.chartVersion,
-                    ...componentChart(c.chart),
-                    // Helm waits for the release's Services, a cloud load balancer's address
-                    // included; its default of 300 s is too short for some clouds.
-                    timeout: c.serviceType === "LoadBalancer" ? LONG_HELM_WAIT_SECONDS : undefined,
-                },
+                name: c.releaseName,
+                ...helmChart(c.chart),
+                // Pinned: the chart is refused unless upstream.lock.json holds this version.
+                version: c.chartVersion,
+                namespace: ns.metadata.name,
+                // Roll a failed install or upgrade back, so the next `pulumi up` starts clean.
+                atomic: true,
+                // Helm waits for the release's Services, a cloud load balancer's address
+                // included; its default of 300 s is too short for some clouds.
+                timeout: c.serviceType === "LoadBalancer" ? LONG_HELM_WAIT_SECONDS : undefined,
+                values: ingressNginxValues(s),
             },
-            { parent: this, dependsOn: [ns], providers: helmProvider ? { kubernetes: helmProvider } : undefined },
+            {
+                parent: this,
+                dependsOn: [ns],
+                aliases: [{ name: `${name}-controller-helm`, parent: pulumi.createUrn(`${name}-controller`, COMPONENT_TYPE, this) }],
+            },
         );
     }
 }
 
-/**
- * The component's chart inputs. pulumi-go-helmbase v0.2.0 (InitDefaults) fills in the default
- * chart and repository (https://kubernetes.github.io/ingress-nginx) only where they are unset, and
- * pulumi-kubernetes treats the chart as a local folder only when the repository is not a URL
- * (helm_release.go resolveChartName, locateChart). So a mirror's folder goes with a repository
- * that is set but is no URL: Helm then never goes to the network.
- */
-export function componentChart(source: ChartSource): { chart?: string; repositoryOpts?: { repo: string } } {
-    if (source.local) return { chart: source.chart, repositoryOpts: { repo: LOCAL_CHART_REPOSITORY } };
-    return source.repo === undefined ? { chart: source.chart } : { chart: source.chart, repositoryOpts: { repo: source.repo } };
-}
+/** The type of the remote component that installed the chart before (its release is aliased). */
+const COMPONENT_TYPE = "kubernetes-ingress-nginx:index:IngressController";
 
-/** Not a URL (url.ParseRequestURI refuses it), so the provider keeps the chart path local. */
-export const LOCAL_CHART_REPOSITORY = "local";
+/** The chart values (ingress-nginx 4.15.x values.yaml). */
+export function ingressNginxValues(s: IngressSettings): Record<string, unknown> {
+    const c = s.controller;
+    const nodePorts = {
+        http: c.nodePorts.http !== undefined ? String(c.nodePorts.http) : undefined,
+        https: c.nodePorts.https !== undefined ? String(c.nodePorts.https) : undefined,
+    };
+    return {
+        // A fixed name makes the controller Service `<releaseName>-controller`, predictable
+        // for kubectl, DNS and the URL hints.
+        fullnameOverride: c.releaseName,
+        controller: {
+            // The chart passes --ingress-class=<this> (values.yaml controller.ingressClass), so a
+            // second controller claims only Ingresses annotated with its own class.
+            ingressClass: s.className,
+            ingressClassResource: {
+                name: s.className,
+                enabled: true,
+                default: false,
+                // Two controllers need distinct controller values; keep upstream's for "nginx".
+                controllerValue: s.className === CHART_INGRESS_CLASS ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
+            },
+            electionID: `${c.releaseName}-leader`,
+            // The validating webhook rejects bad Ingresses before nginx loads them.
+            admissionWebhooks: { enabled: true },
+            // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
+            allowSnippetAnnotations: false,
+            replicaCount: c.replicas,
+            // The chart renders a PodDisruptionBudget only when replicaCount > 1.
+            minAvailable: c.replicas > 1 ? 1 : undefined,
+            topologySpreadConstraints: c.replicas > 1 ? [spreadControllerPods(c.releaseName)] : undefined,
+            resources: c.resources,
+            hostPort: { enabled: c.hostPort },
+            service: {
+                type: c.serviceType,
+                nodePorts: c.serviceType === "ClusterIP" ? undefined : nodePorts,
+                annotations: Object.keys(c.serviceAnnotations).length > 0 ? c.serviceAnnotations : undefined,
+                loadBalancerSourceRanges: c.sourceRanges.length > 0 ? c.sourceRanges : undefined,
+            },
+        },
+    };
+}
 
 /** Spread controller replicas across nodes (the chart's pod labels), so one node loss keeps one serving. */
 function spreadControllerPods(releaseName: string): k8s.types.input.core.v1.TopologySpreadConstraint {

@@ -1,12 +1,39 @@
 /*
- * The ingress-nginx controller (the @pulumi/kubernetes-ingress-nginx remote component). Its props
- * are the component's args: remote components send their inputs to the engine, so policies see
- * them (a local ComponentResource would show empty props).
+ * The ingress-nginx controller: a helm.v3.Release of the ingress-nginx chart (how this program
+ * installs it), or the @pulumi/kubernetes-ingress-nginx remote component (how it did before, and
+ * how other programs may). Both send their inputs to the engine, so policies see the chart values.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forType, isProduction, productionConfigSchema } from "./lib";
+import { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { chartNameOf, isProduction, productionConfigSchema } from "./lib";
 
-const CONTROLLER = "kubernetes-ingress-nginx:index:IngressController";
+const COMPONENT = "kubernetes-ingress-nginx:index:IngressController";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** What the policies read of an ingress-nginx install, whichever way it is declared. */
+interface IngressNginx {
+    /** The pinned chart version, if any. */
+    version?: string;
+    /** The chart's `controller` values. */
+    controller: Record<string, any>;
+    /** Where the version is set, for the message. */
+    versionKey: string;
+}
+
+function ingressNginxOf(type: string, props: any): IngressNginx | undefined {
+    if (type === COMPONENT) return { version: props.helmOptions?.version, controller: props.controller ?? {}, versionKey: "helmOptions.version" };
+    if (type === RELEASE && chartNameOf(props.chart) === "ingress-nginx")
+        return { version: props.version, controller: props.values?.controller ?? {}, versionKey: "version" };
+    return undefined;
+}
+
+/** A validation that runs for ingress-nginx installs only. */
+function forIngressNginx(validate: (ic: IngressNginx, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+    return (args, report) => {
+        const ic = ingressNginxOf(args.type, args.props);
+        if (!ic) return args.notApplicable("Policy only applies to the ingress-nginx chart (a Helm release of it, or the IngressController component)");
+        validate(ic, args, report);
+    };
+}
 
 /**
  * The ingress-nginx chart versions fixed for CVE-2025-1974 ("IngressNightmare") and its siblings:
@@ -25,11 +52,11 @@ const chartVersion: ResourceValidationPolicy = {
     name: "ingress-nginx-chart-patched",
     description: "The ingress-nginx chart version is pinned to a release patched for CVE-2025-1974.",
     enforcementLevel: "mandatory",
-    validateResource: forType(CONTROLLER, (ic, args, report) => {
-        const version = ic.helmOptions?.version;
+    validateResource: forIngressNginx((ic, args, report) => {
+        const version = ic.version;
         if (!version) {
             report(
-                "Set helmOptions.version: without it the latest chart is installed, so the controller changes under you. Pin 4.12.1 or later (or 4.11.5+ on 4.11).",
+                `Set ${ic.versionKey}: without it the latest chart is installed, so the controller changes under you. Pin 4.12.1 or later (or 4.11.5+ on 4.11).`,
             );
         } else if (!isPatchedChartVersion(version)) {
             report(`Chart version '${version}' is not an exact release patched for CVE-2025-1974; use 4.12.1 or later (or 4.11.5+ on the 4.11 line).`);
@@ -41,8 +68,8 @@ const admissionWebhook: ResourceValidationPolicy = {
     name: "ingress-nginx-admission-webhook",
     description: "The ingress-nginx validating admission webhook stays enabled.",
     enforcementLevel: "mandatory",
-    validateResource: forType(CONTROLLER, (ic, args, report) => {
-        if (ic.controller?.admissionWebhooks?.enabled === false) {
+    validateResource: forIngressNginx((ic, args, report) => {
+        if (ic.controller.admissionWebhooks?.enabled === false) {
             report(
                 "Remove controller.admissionWebhooks.enabled: false: without the webhook one broken Ingress breaks the NGINX config for every Ingress. (Keep it reachable only from the API server.)",
             );
@@ -54,8 +81,8 @@ const noSnippets: ResourceValidationPolicy = {
     name: "ingress-nginx-no-snippets",
     description: "The ingress-nginx controller does not allow *-snippet annotations.",
     enforcementLevel: "mandatory",
-    validateResource: forType(CONTROLLER, (ic, args, report) => {
-        const c = ic.controller ?? {};
+    validateResource: forIngressNginx((ic, args, report) => {
+        const c = ic.controller;
         // Two switches do the same: the chart value and the controller ConfigMap key.
         if (c.allowSnippetAnnotations === true || String(c.config?.["allow-snippet-annotations"]) === "true") {
             report(
@@ -69,8 +96,8 @@ const resourceRequests: ResourceValidationPolicy = {
     name: "ingress-nginx-resource-requests",
     description: "The ingress-nginx controller requests cpu and memory.",
     enforcementLevel: "mandatory",
-    validateResource: forType(CONTROLLER, (ic, args, report) => {
-        const requests = ic.controller?.resources?.requests ?? {};
+    validateResource: forIngressNginx((ic, args, report) => {
+        const requests = ic.controller.resources?.requests ?? {};
         const missing = ["cpu", "memory"].filter((r) => requests[r] === undefined);
         if (missing.length > 0) {
             report(
@@ -85,9 +112,9 @@ const productionHa: ResourceValidationPolicy = {
     description: "In production stacks, the ingress-nginx controller runs more than one replica with a PodDisruptionBudget.",
     enforcementLevel: "mandatory",
     configSchema: productionConfigSchema,
-    validateResource: forType(CONTROLLER, (ic, args, report) => {
+    validateResource: forIngressNginx((ic, args, report) => {
         if (!isProduction(args)) return args.notApplicable("not a production stack");
-        const c = ic.controller ?? {};
+        const c = ic.controller;
         if (!((c.replicaCount ?? 1) > 1)) {
             report(
                 `Set controller.replicaCount to 2 or more (got ${c.replicaCount ?? "the default 1"}): one controller pod is a single point of failure for every Ingress.`,

@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the policies. Policies match resources by Pulumi type token (a string) rather
- * than by resource class, so the pack loads neither @pulumi/kubernetes nor
- * @pulumi/kubernetes-ingress-nginx: it starts faster and needs only @pulumi/policy.
+ * than by resource class, so the pack does not load @pulumi/kubernetes: it starts faster and
+ * needs only @pulumi/policy.
  */
 import { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 
@@ -49,6 +49,15 @@ export function forType(type: string, validate: (props: any, args: ResourceValid
     };
     (fn as any).__pulumiType = type;
     return fn;
+}
+
+/**
+ * The chart a helm.v3.Release installs, by name: the last part of a registry reference or a chart
+ * name, or the artifact of a mirror's chart folder (`<mirror>/<name>/<version>/chart`).
+ */
+export function chartNameOf(chart: unknown): string {
+    const parts = String(chart).split("/");
+    return parts[parts.length - 1] === "chart" && parts.length >= 3 ? parts[parts.length - 3] : parts[parts.length - 1];
 }
 
 /** Kubernetes label-selector semantics: does `selector` (matchLabels/matchExpressions) select `labels`? */

@@ -7,19 +7,21 @@
  * reviewer can diff it in a pull request even from a fork.
  *
  * It is a render of what the program declares, NOT a `pulumi preview`: it shows no diff against
- * live state, and remote components (the ingress-nginx IngressController, Helm charts, YAML
- * config files) appear as the inputs the program gives them, not as the objects Helm would make.
+ * live state, and Helm releases and YAML config files appear as the inputs the program gives
+ * them, not as the objects Helm would make. A mirror's folder in them is written as
+ * $ECHO_EXPOSURE_MIRROR, so the render is the same on every machine.
  * Values the cluster assigns (allocated node ports, load-balancer addresses) are mock values.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { MIRROR_ENV } from "../upstream/resolver";
 import { ROOT, runProgram } from "../test/support/program";
 import { shippedStacks, stackConfig } from "../test/support/stacks";
 
 const HEADER = [
     "# Rendered by `npm run render` from the program under mocks: what it declares, not a `pulumi preview`.",
-    "# Remote components appear as their inputs (no Helm output). Node ports and addresses the cluster",
+    "# Helm releases and YAML files appear as their inputs (no Helm output). Node ports and addresses the cluster",
     "# would assign are mock values.",
 ].join("\n");
 
@@ -47,7 +49,9 @@ export async function renderStack(stack: string): Promise<Rendered> {
     const remote = run.mocks.resources
         .filter((r) => !r.custom && !r.type.startsWith("echo-exposure:"))
         .map((r) => ({ "# pulumi component": r.type, "# name": r.name, inputs: r.inputs }));
-    const body = [...docs, ...remote].map((d) => yaml.dump(d, { noRefs: true, sortKeys: false, lineWidth: 160 })).join("---\n");
+    const mirror = process.env[MIRROR_ENV];
+    const dump = (d: unknown) => yaml.dump(d, { noRefs: true, sortKeys: false, lineWidth: 160 });
+    const body = [...docs, ...remote].map((d) => (mirror ? dump(d).split(path.resolve(mirror)).join(`$${MIRROR_ENV}`) : dump(d))).join("---\n");
     return { manifests: `${HEADER}\n${body}`, outputs: run.outputs, documents: docs.length + remote.length };
 }
 

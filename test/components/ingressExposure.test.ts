@@ -1,31 +1,51 @@
 import * as assert from "assert";
 import { MOCK_LB_HOSTNAME, MOCK_LB_IP } from "../support/clusterMocks";
-import { runProgram } from "../support/program";
+import { chartName, ProgramRun, runProgram } from "../support/program";
 import * as path from "path";
-import { LOCAL_CHART_REPOSITORY } from "../../components/ingressExposure";
 import { MIRROR_ENV } from "../../upstream/resolver";
 
-const CONTROLLER = "kubernetes-ingress-nginx:index:IngressController";
+const CONTROLLER = "kubernetes:helm.sh/v3:Release";
+/** The ingress-nginx Helm release of a run (the program's only other Releases are NGF's and cert-manager's). */
+const controllerOf = (run: ProgramRun) => {
+    const found = run.ofType(CONTROLLER).filter((r) => chartName(r.inputs.chart) === "ingress-nginx");
+    assert.ok(found.length <= 1, "one ingress-nginx release at most");
+    return found[0];
+};
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
 
 describe("Ingress exposure", () => {
     describe("the controller", () => {
-        it("installs ingress-nginx as one remote component with a pinned, patched chart, in its own namespace", async () => {
+        it("installs ingress-nginx by one Helm release with a pinned, patched chart, in its own namespace, rolled back if it fails", async () => {
             const run = await runProgram({ exposures: "ingress" });
             const controller = run.one(CONTROLLER).inputs;
-            assert.strictEqual(controller.helmOptions.version, "4.15.1");
-            assert.strictEqual(controller.helmOptions.namespace, "ingress-nginx");
-            assert.strictEqual(controller.helmOptions.name, "ingress-nginx");
-            assert.strictEqual(controller.fullnameOverride, "ingress-nginx", "controller Service is ingress-nginx-controller");
+            assert.strictEqual(chartName(controller.chart), "ingress-nginx");
+            assert.strictEqual(controller.version, "4.15.1");
+            assert.strictEqual(controller.namespace, "ingress-nginx");
+            assert.strictEqual(controller.name, "ingress-nginx");
+            assert.strictEqual(controller.atomic, true);
+            assert.strictEqual(controller.values.fullnameOverride, "ingress-nginx", "controller Service is ingress-nginx-controller");
             const ns = run.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name);
             assert.deepStrictEqual(ns.sort(), ["echo", "ingress-nginx"]);
-            // Under mocks a remote component is one registration: none of its Helm children appear.
+            // Under mocks a Helm release is one registration: none of the chart's objects appear.
             assert.strictEqual(run.ofType("kubernetes:apps/v1:Deployment").length, 1, "only the echo Deployment");
         });
 
+        it("takes over the release the old ingress-nginx component made (alias), so existing stacks update it in place", async () => {
+            const run = await runProgram({ exposures: "ingress" });
+            const aliases = run.registrations.find((r) => r.type === CONTROLLER && r.name === "echo-controller")!.aliases;
+            assert.ok(
+                aliases.some((urn) =>
+                    /::echo-exposure:index:IngressExposure\$kubernetes-ingress-nginx:index:IngressController\$kubernetes:helm\.sh\/v3:Release::echo-controller-helm$/.test(
+                        urn,
+                    ),
+                ),
+                JSON.stringify(aliases),
+            );
+        });
+
         it("keeps the admission webhook on and snippet annotations off, and creates the IngressClass", async () => {
-            const controller = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.controller;
+            const controller = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.values.controller;
             assert.strictEqual(controller.admissionWebhooks.enabled, true);
             assert.strictEqual(controller.allowSnippetAnnotations, false);
             assert.deepStrictEqual(controller.ingressClassResource, { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" });
@@ -45,14 +65,15 @@ describe("Ingress exposure", () => {
                     },
                 },
             });
-            const controller = run.one(CONTROLLER).inputs;
+            const release = run.one(CONTROLLER).inputs;
+            const controller = release.values;
             assert.strictEqual(controller.controller.service.type, "NodePort");
             assert.deepStrictEqual(controller.controller.service.nodePorts, { http: "30081", https: "30443" });
             assert.deepStrictEqual(controller.controller.hostPort, { enabled: true });
-            assert.strictEqual(controller.helmOptions.version, "4.15.1");
-            // The mirror's chart folder (the test setup sets one), with a repository that is set but no URL.
-            assert.strictEqual(controller.helmOptions.chart, path.join(process.env[MIRROR_ENV]!, "ingress-nginx", "4.15.1", "chart"));
-            assert.deepStrictEqual(controller.helmOptions.repositoryOpts, { repo: LOCAL_CHART_REPOSITORY });
+            assert.strictEqual(release.version, "4.15.1");
+            // The mirror's chart folder (the test setup sets one), by absolute path, with no repository.
+            assert.strictEqual(release.chart, path.join(process.env[MIRROR_ENV]!, "ingress-nginx", "4.15.1", "chart"));
+            assert.strictEqual(release.repositoryOpts, undefined);
             assert.strictEqual(
                 controller.controller.ingressClassResource.controllerValue,
                 "k8s.io/ingress-edge",
@@ -61,18 +82,18 @@ describe("Ingress exposure", () => {
             assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "edge");
         });
 
-        it("gives a second ingress class its own --ingress-class, so it does not also claim the nginx-annotated Ingresses", async () => {
-            const second = (await runProgram({ exposures: "ingress", ingress: { className: "internal" } })).one(CONTROLLER).inputs.controller;
-            assert.deepStrictEqual(second.extraArgs, { "ingress-class": "internal" });
-            const first = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.controller;
-            assert.strictEqual(first.extraArgs, undefined, "the chart's own --ingress-class=nginx");
+        it("gives a second ingress class its own --ingress-class (controller.ingressClass), so it does not also claim the nginx-annotated Ingresses", async () => {
+            const second = (await runProgram({ exposures: "ingress", ingress: { className: "internal" } })).one(CONTROLLER).inputs.values.controller;
+            assert.strictEqual(second.ingressClass, "internal");
+            assert.strictEqual(second.extraArgs, undefined, "no second --ingress-class flag beside the chart's");
+            const first = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.values.controller;
+            assert.strictEqual(first.ingressClass, "nginx");
         });
 
         it("lets Helm wait 600 s for a cloud load balancer (its default is 300 s), and keeps the default otherwise", async () => {
-            const lb = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.helmOptions;
+            const lb = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs;
             assert.ok(lb.timeout >= 600, `timeout ${lb.timeout}`);
-            const nodePort = (await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } })).one(CONTROLLER).inputs
-                .helmOptions;
+            const nodePort = (await runProgram({ exposures: "ingress", ingress: { controller: { serviceType: "NodePort" } } })).one(CONTROLLER).inputs;
             assert.strictEqual(nodePort.timeout, undefined);
         });
 
@@ -85,19 +106,19 @@ describe("Ingress exposure", () => {
             assert.strictEqual(await level(true), "privileged", "hostPort is allowed by no lower level");
         });
 
-        it("runs the controller's Helm release under the program's kubernetes provider and cluster, not a second, older one", async () => {
+        it("runs the controller's Helm release under the program's one kubernetes provider (no second plugin, no second Helm)", async () => {
             const run = await runProgram({ exposures: "ingress", "kubernetes:context": "kind-echo" });
-            const component = run.registrations.find((r) => r.type === CONTROLLER)!;
-            assert.match(component.providers.kubernetes ?? "", /pulumi:providers:kubernetes::echo-kubernetes::/, JSON.stringify(component.providers));
-            const provider = run.one("pulumi:providers:kubernetes");
-            assert.strictEqual(provider.inputs.context, "kind-echo", "the stack's kubernetes:context, which an explicit provider does not read itself");
-            const ingress = run.registrations.find((r) => r.type === INGRESS)!;
-            assert.deepStrictEqual(ingress.providers, {}, "everything else keeps the default provider");
+            assert.strictEqual(
+                run.ofType("pulumi:providers:kubernetes").length,
+                0,
+                "no explicit provider: the default one, with the stack's kubernetes:context",
+            );
+            assert.ok(!run.registrations.some((r) => r.type.startsWith("kubernetes-ingress-nginx:")), "no ingress-nginx component (its plugin is not needed)");
         });
 
         it("uses a controller already in the cluster when install is false", async () => {
             const run = await runProgram({ exposures: "ingress", ingress: { className: "public", controller: { install: false } } });
-            assert.strictEqual(run.ofType(CONTROLLER).length, 0);
+            assert.strictEqual(controllerOf(run), undefined);
             assert.strictEqual(run.one(INGRESS).inputs.spec.ingressClassName, "public");
             assert.strictEqual(run.outputs.urls.ingress, `http://${MOCK_LB_IP}/vericonf`, "the address the existing controller publishes");
         });
@@ -244,7 +265,7 @@ describe("Ingress exposure", () => {
             assert.deepStrictEqual(Object.keys(run.outputs.urls).sort(), ["clusterIP", "ingress", "nodePort"]);
             const noIngress = await runProgram({ exposures: "clusterIP" });
             assert.strictEqual(noIngress.outputs.ingressUrls, undefined);
-            assert.strictEqual(noIngress.ofType(CONTROLLER).length + noIngress.ofType(INGRESS).length, 0);
+            assert.strictEqual((controllerOf(noIngress) ? 1 : 0) + noIngress.ofType(INGRESS).length, 0);
         });
     });
 });

@@ -95,7 +95,7 @@ describe("TLS by cert-manager", () => {
         assert.deepStrictEqual(acme.solvers, [{ http01: { ingress: { ingressClassName: "public", serviceType: "ClusterIP" } } }]);
         const cert = run.registrations.find((r) => r.type === CERTIFICATE)!;
         assert.ok(
-            cert.dependencies.some((u) => u.includes("IngressController::echo-controller")),
+            cert.dependencies.some((u) => u.includes("IngressExposure$kubernetes:helm.sh/v3:Release::echo-controller")),
             JSON.stringify(cert.dependencies),
         );
         for (const obj of run.objects.filter((o) => o.apiVersion.startsWith("cert-manager.io/"))) validateAgainstSchema(obj);

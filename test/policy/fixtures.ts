@@ -103,7 +103,25 @@ export function ingress(annotations: Record<string, string> = {}, ingressClassNa
     };
 }
 
-export function ingressController(controller: Record<string, any> = {}, version: string | null = "4.12.1"): ResourceUnderTest {
+/** The ingress-nginx chart as this program installs it: a Helm release (from a mirror folder or the chart repository). */
+export function ingressController(
+    controller: Record<string, any> = {},
+    version: string | null = "4.12.1",
+    chart = "/srv/mirror/ingress-nginx/4.15.1/chart",
+): ResourceUnderTest {
+    return {
+        type: "kubernetes:helm.sh/v3:Release",
+        name: "echo-controller",
+        props: {
+            chart,
+            version: version ?? undefined,
+            values: { controller: { replicaCount: 2, minAvailable: 1, resources: { requests: { cpu: "100m", memory: "90Mi" } }, ...controller } },
+        },
+    };
+}
+
+/** The same, declared through the @pulumi/kubernetes-ingress-nginx component (other programs; this one before). */
+export function ingressControllerComponent(controller: Record<string, any> = {}, version: string | null = "4.12.1"): ResourceUnderTest {
     return {
         type: "kubernetes-ingress-nginx:index:IngressController",
         name: "ingress-nginx",

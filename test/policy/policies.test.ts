@@ -310,7 +310,12 @@ describe("policy pack: ingress-nginx controller", () => {
     it("ingress-nginx-chart-patched", () => {
         for (const version of ["4.12.1", "4.13.0", "4.11.5", "4.11.8", "5.0.0"])
             assertPasses("ingress-nginx-chart-patched", [fx.ingressController({}, version)]);
-        assertViolates("ingress-nginx-chart-patched", [fx.ingressController({}, null)], /Set helmOptions.version/);
+        assertViolates("ingress-nginx-chart-patched", [fx.ingressController({}, null)], /Set version:/);
+        // The same rules for the @pulumi/kubernetes-ingress-nginx component, and for the chart from its repository.
+        assertViolates("ingress-nginx-chart-patched", [fx.ingressControllerComponent({}, null)], /Set helmOptions.version/);
+        assertViolates("ingress-nginx-chart-patched", [fx.ingressControllerComponent({}, "4.12.0")], /not an exact release patched/);
+        assertViolates("ingress-nginx-chart-patched", [fx.ingressController({}, "4.12.0", "ingress-nginx")], /not an exact release patched/);
+        assertPasses("ingress-nginx-chart-patched", [fx.ingressControllerComponent({}, "4.15.1")]);
         for (const version of ["4.11.4", "4.12.0", "4.10.6", "4.7.1", "^4.12.1", "latest"]) {
             assertViolates("ingress-nginx-chart-patched", [fx.ingressController({}, version)], /not an exact release patched for CVE-2025-1974/);
         }
@@ -329,11 +334,18 @@ describe("policy pack: ingress-nginx controller", () => {
         assertPasses("ingress-nginx-no-snippets", [fx.ingressController({ allowSnippetAnnotations: false })]);
         assertViolates("ingress-nginx-no-snippets", [fx.ingressController({ allowSnippetAnnotations: true })], /allowSnippetAnnotations/);
         assertViolates("ingress-nginx-no-snippets", [fx.ingressController({ config: { "allow-snippet-annotations": "true" } })], /allow-snippet-annotations/);
+        assertViolates("ingress-nginx-no-snippets", [fx.ingressControllerComponent({ allowSnippetAnnotations: true })], /allowSnippetAnnotations/);
     });
 
     it("ingress-nginx-resource-requests", () => {
         assertPasses("ingress-nginx-resource-requests", [fx.ingressController()]);
         assertViolates("ingress-nginx-resource-requests", [fx.ingressController({ resources: undefined })], /requests.cpu and .memory/);
+    });
+
+    it("leaves other Helm releases alone", () => {
+        const ngf = { ...fx.ingressController({ admissionWebhooks: { enabled: false } }, null, "/srv/mirror/nginx-gateway-fabric/2.6.7/chart") };
+        assertPasses("ingress-nginx-admission-webhook", [ngf]);
+        assertPasses("ingress-nginx-chart-patched", [ngf]);
     });
 
     it("ingress-nginx-production-ha (production only)", () => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { findArtifact } from "../../upstream/lock";
 import { sha256 } from "../../upstream/resolver";
-import { KubeObject, runProgram } from "../support/program";
+import { chartName, KubeObject, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
 
 /*
@@ -184,7 +184,7 @@ const rules: Rule[] = [
         name: "ingress controller: webhook on, snippets off, pinned patched chart, resource requests, HA with replicas",
         check: (d) =>
             d.controllers.flatMap((c) => {
-                const [major, minor, patch] = String(c.helmOptions?.version ?? "0.0.0")
+                const [major, minor, patch] = String(c.version ?? "0.0.0")
                     .split(".")
                     .map(Number);
                 const patched = major > 4 || (major === 4 && (minor > 12 || (minor === 12 && patch >= 1) || (minor === 11 && patch >= 5)));
@@ -192,7 +192,7 @@ const rules: Rule[] = [
                 return problems([
                     [c.controller.admissionWebhooks?.enabled === true, "IngressController: admission webhook on"],
                     [c.controller.allowSnippetAnnotations === false, "IngressController: snippet annotations off"],
-                    [patched, `IngressController: chart ${c.helmOptions?.version} pinned and patched for CVE-2025-1974`],
+                    [patched, `IngressController: chart ${c.version} pinned and patched for CVE-2025-1974`],
                     [Boolean(c.controller.resources?.requests?.cpu && c.controller.resources?.requests?.memory), "IngressController: resource requests"],
                     [replicas === 1 || c.controller.minAvailable >= 1, "IngressController: a PDB (minAvailable) with several replicas"],
                 ]);
@@ -285,7 +285,11 @@ describe("secure and reliable by default", () => {
                     stack: name,
                     config,
                     objects: run.objects,
-                    controllers: run.ofType("kubernetes-ingress-nginx:index:IngressController").map((c) => c.inputs),
+                    // The ingress-nginx releases' chart values, with the chart version beside them.
+                    controllers: run
+                        .ofType("kubernetes:helm.sh/v3:Release")
+                        .filter((c) => chartName(c.inputs.chart) === "ingress-nginx")
+                        .map((c) => ({ ...c.inputs.values, version: c.inputs.version })),
                     charts: run.ofType("kubernetes:helm.sh/v3:Release").map((c) => c.inputs),
                     crdBundles: run.ofType("kubernetes:yaml/v2:ConfigFile").map((c) => c.inputs),
                 };

@@ -20,10 +20,11 @@ describe("npm run render", () => {
         });
     }
 
-    it("shows remote components as their inputs", async () => {
+    it("shows Helm releases as their inputs, with a mirror's folder as $ECHO_EXPOSURE_MIRROR", async () => {
         const docs = yaml.loadAll((await renderStack("dev")).manifests) as any[];
-        const controller = docs.find((d) => d["# pulumi component"] === "kubernetes-ingress-nginx:index:IngressController");
-        assert.strictEqual(controller.inputs.helmOptions.version, "4.15.1");
+        const controller = docs.find((d) => d["# pulumi component"] === "kubernetes:helm.sh/v3:Release" && d["# name"] === "echo-controller");
+        assert.strictEqual(controller.inputs.version, "4.15.1");
+        assert.strictEqual(controller.inputs.chart, "$ECHO_EXPOSURE_MIRROR/ingress-nginx/4.15.1/chart");
     });
 
     it("refuses a stack that is not shipped", async () => {

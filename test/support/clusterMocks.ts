@@ -127,8 +127,8 @@ export class ClusterMocks implements pulumi.runtime.Mocks {
      * for a LoadBalancer Service, the ClusterIP for a NodePort one (statusAddressFromService).
      */
     private ingressAddresses(): { ip?: string; hostname?: string }[] | undefined {
-        const controller = this.resources.find((r) => r.type === "kubernetes-ingress-nginx:index:IngressController");
-        const serviceType = controller?.inputs?.controller?.service?.type ?? "LoadBalancer";
+        const controller = this.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && String(r.inputs?.chart).includes("ingress-nginx"));
+        const serviceType = controller?.inputs?.values?.controller?.service?.type ?? "LoadBalancer";
         if (controller && serviceType !== "LoadBalancer") {
             return [{ ip: "10.96.200.17" }];
         }

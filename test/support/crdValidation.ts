@@ -6,7 +6,7 @@
  *  2. OpenAPI v3 schema validation (kube-openapi) and the `x-kubernetes-list-type` invariants
  *     (apiextensions-apiserver/pkg/apiserver/schema/listtype),
  *  3. every `x-kubernetes-validations` CEL rule (apiextensions-apiserver/pkg/apiserver/schema/cel),
- *     evaluated with @bufbuild/cel plus the Kubernetes extension functions the vendored CRDs use.
+ *     evaluated with @bufbuild/cel plus the Kubernetes extension functions the locked CRDs use.
  *
  * One deliberate difference: the API server silently prunes fields the schema does not declare;
  * here they are violations, because a field the server drops is a bug in the program sending it.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { chartNameOf } from "../../policy/lib";
 import { ClusterMocks, ClusterOptions, RegisteredResource } from "./clusterMocks";
 
 export const PROJECT = "echo-exposure";
@@ -13,6 +14,8 @@ export interface Registration {
     dependencies: string[];
     /** Explicit provider references by package (a remote component's `providers`). */
     providers: Record<string, string>;
+    /** The URNs this resource was known by before (its aliases, as the engine receives them). */
+    aliases: string[];
 }
 
 export interface ProgramRun {
@@ -107,14 +110,8 @@ const originalSetMocks = pulumi.runtime.setMocks;
     return (originalSetMocks as any)(m, ...rest);
 };
 
-/**
- * The chart a helm.v3.Release installs, by name: the last part of a registry reference, or the
- * artifact of a mirror's chart folder (`<mirror>/<name>/<version>/chart`).
- */
-export function chartName(chart: unknown): string {
-    const parts = String(chart).split("/");
-    return parts[parts.length - 1] === "chart" && parts.length >= 3 ? parts[parts.length - 3] : parts[parts.length - 1];
-}
+/** The chart a helm.v3.Release installs, by name (as the policy pack tells it). */
+export const chartName = chartNameOf;
 
 /** Resolves an Output (or a plain value) to its value. */
 export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
@@ -139,10 +136,22 @@ function recordRegistrations(): Registration[] {
     monitor.registerResource = (req: any, callback: any) => {
         const providers: Record<string, string> = {};
         req.getProvidersMap?.().forEach((ref: string, pkg: string) => (providers[pkg] = ref));
-        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), providers });
+        const aliases: string[] = [
+            ...(req.getAliasurnsList?.() ?? []),
+            ...(req.getAliasesList?.() ?? []).map((a: any) => (a.hasUrn?.() ? a.getUrn() : aliasUrn(a.toObject().spec, req.getType()))),
+        ];
+        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), providers, aliases });
         return register(req, callback);
     };
     return seen;
+}
+
+/** The URN an alias spec stands for (same type when it names none), as the engine computes it. */
+function aliasUrn(spec: { name: string; type: string; parenturn?: string }, ownType: string): string {
+    const type = spec.type || ownType;
+    if (!spec.parenturn) return `(no parent)::${type}::${spec.name}`;
+    const [prefix, project, parentTypes] = spec.parenturn.split("::");
+    return `${prefix}::${project}::${parentTypes}$${type}::${spec.name}`;
 }
 
 function toKubeObject(r: RegisteredResource): KubeObject {

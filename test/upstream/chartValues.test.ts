@@ -12,8 +12,8 @@ import { upstreamFile } from "../support/upstreamFiles";
  * instead of being dropped on the way to Helm, which renders a chart with unknown values silently.
  */
 
-const NGF = "kubernetes:helm.sh/v3:Release";
-const INGRESS_NGINX = "kubernetes-ingress-nginx:index:IngressController";
+/** Every chart is installed by a Helm release (NGF, ingress-nginx, cert-manager). */
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 const readYaml = (name: string, version: string, file: string) =>
     yaml.load(fs.readFileSync(upstreamFile(name, version, file), "utf8")) as Record<string, unknown>;
@@ -103,7 +103,7 @@ describe("chart values against the charts' own contracts (locked at the pinned v
         for (const [name, config] of installing("gateway")) {
             it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
                 const run = await runProgram(config, {}, name);
-                const releases = run.ofType(NGF).filter((r) => chartName(r.inputs.chart) === "nginx-gateway-fabric");
+                const releases = run.ofType(RELEASE).filter((r) => chartName(r.inputs.chart) === "nginx-gateway-fabric");
                 assert.strictEqual(releases.length, 1);
                 for (const release of releases) {
                     assert.strictEqual(release.inputs.version, "2.6.7", "the locked contract is the pinned version's");
@@ -130,15 +130,13 @@ describe("chart values against the charts' own contracts (locked at the pinned v
         const commentedInValues = { fullnameOverride: "" };
 
         for (const [name, config] of installing("ingress")) {
-            it(`${name}: every value the component passes exists in the chart's values.yaml`, async () => {
+            it(`${name}: every value the program passes exists in the chart's values.yaml`, async () => {
                 const run = await runProgram(config, {}, name);
-                const controllers = run.ofType(INGRESS_NGINX);
+                const controllers = run.ofType(RELEASE).filter((r) => chartName(r.inputs.chart) === "ingress-nginx");
                 assert.strictEqual(controllers.length, 1);
                 for (const c of controllers) {
-                    assert.strictEqual(c.inputs.helmOptions.version, "4.15.1", "the locked contract is the pinned version's");
-                    // The component's typed fields become chart values one for one; helmOptions is the release.
-                    const { helmOptions, ...values } = plain(c.inputs);
-                    assert.deepStrictEqual(unknownValuePaths({ ...values, ...(helmOptions.values ?? {}) }, { ...defaults, ...commentedInValues }, opaque), []);
+                    assert.strictEqual(c.inputs.version, "4.15.1", "the locked contract is the pinned version's");
+                    assert.deepStrictEqual(unknownValuePaths(plain(c.inputs.values), { ...defaults, ...commentedInValues }, opaque), []);
                 }
             });
         }
@@ -152,10 +150,13 @@ describe("chart values against the charts' own contracts (locked at the pinned v
             ]);
         });
 
-        it("the chart's own --ingress-class comes from controller.ingressClass, which the component cannot set (hence extraArgs)", () => {
+        it("the chart's own --ingress-class comes from controller.ingressClass (templates/_params.tpl), which the program sets", () => {
             const controller = defaults.controller as Record<string, unknown>;
             assert.strictEqual(controller.ingressClass, "nginx");
-            assert.ok("extraArgs" in controller);
+            assert.match(
+                fs.readFileSync(upstreamFile("ingress-nginx", "4.15.1", "chart/templates/_params.tpl"), "utf8"),
+                /--ingress-class=\{\{ \.Values\.controller\.ingressClass \}\}/,
+            );
         });
     });
 
@@ -168,7 +169,7 @@ describe("chart values against the charts' own contracts (locked at the pinned v
         for (const [name, config] of withCertManager) {
             it(`${name}: merged over the chart's defaults, the values pass the chart's schema, and every key exists in values.yaml`, async () => {
                 const run = await runProgram(config, {}, name);
-                const releases = run.ofType(NGF).filter((r) => chartName(r.inputs.chart) === "cert-manager");
+                const releases = run.ofType(RELEASE).filter((r) => chartName(r.inputs.chart) === "cert-manager");
                 assert.strictEqual(releases.length, 1);
                 assert.strictEqual(releases[0].inputs.version, "v1.21.1", "the locked contract is the pinned version's");
                 const values = plain(releases[0].inputs.values);

@@ -13,8 +13,8 @@ import { upstreamFile, upstreamFiles } from "../support/upstreamFiles";
  * kubeVersion bounds the cluster the dev recipe makes.
  */
 
-/** Installers that run a chart's hooks: a Helm release (and the ingress-nginx component, which makes one). */
-const RUNS_HOOKS = ["kubernetes:helm.sh/v3:Release", "kubernetes-ingress-nginx:index:IngressController"];
+/** Installers that run a chart's hooks: a Helm release (helm.v4.Chart renders templates and skips hooks). */
+const RUNS_HOOKS = ["kubernetes:helm.sh/v3:Release"];
 
 interface InstalledChart {
     installer: string;
@@ -28,9 +28,6 @@ function installedCharts(run: Awaited<ReturnType<typeof runProgram>>): Installed
         ...["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"].flatMap((type) =>
             run.ofType(type).map((r) => ({ installer: type, chart: chartName(r.inputs.chart), version: r.inputs.version })),
         ),
-        ...run
-            .ofType("kubernetes-ingress-nginx:index:IngressController")
-            .map((r) => ({ installer: r.type, chart: "ingress-nginx", version: r.inputs.helmOptions.version })),
     ];
 }
 
