@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /**
  * How the stack reaches its cluster, as the default kubernetes provider reads it from stack config
- * (`kubernetes:context` etc.). An explicit provider does not read that config, so the program
- * hands these to the one it makes (see index.ts); KUBECONFIG in the environment works for both.
+ * (`kubernetes:context` etc.): the printed kubectl commands name the same context.
  */
 export interface ClusterAccess {
     context?: string;
