@@ -193,7 +193,7 @@ function download(url: string, timeoutMs: number): Buffer {
         const reason = String((e as { stderr?: Buffer }).stderr ?? "").trim() || String(e);
         throw new UpstreamError(
             `cannot download ${url} (${reason}), and ${MIRROR_ENV} is not set. ` +
-                `Allow access to that URL, or set ${MIRROR_ENV} to a mirror folder laid out <name>/<version>/<path> (README "Air-gapped installs").`,
+                `Allow access to that URL, or set ${MIRROR_ENV} to a mirror folder laid out <name>/<version>/<path> (README "Upstream files and air-gapped installs").`,
         );
     }
 }

@@ -1,0 +1,50 @@
+/*
+ * The critical path of a `pulumi up`: the longest chain of dependent resource operations, each
+ * weighted by how long the engine took on it (from its events: the resource's pre-event to its
+ * outputs event). Dependencies are the state's: `dependencies`, and the provider a resource uses.
+ */
+
+export type OperationTimes = Map<string, { start: number; end: number; op: string }>;
+
+interface StateResource {
+    urn: string;
+    dependencies?: string[];
+    provider?: string;
+}
+
+/** A provider reference in state is `<provider URN>::<id>`. */
+const providerUrn = (ref: string) => ref.split("::").slice(0, -1).join("::");
+
+export function criticalPath(times: OperationTimes, resources: StateResource[]): { ms: number; chain: string[] } {
+    const deps = new Map(resources.map((r) => [r.urn, [...(r.dependencies ?? []), ...(r.provider ? [providerUrn(r.provider)] : [])]]));
+    const memo = new Map<string, { ms: number; chain: string[] }>();
+    const longest = (urn: string, seen: Set<string>): { ms: number; chain: string[] } => {
+        const known = memo.get(urn);
+        if (known) return known;
+        if (seen.has(urn)) return { ms: 0, chain: [] }; // no cycles in a valid state; guard anyway
+        seen.add(urn);
+        const t = times.get(urn);
+        const own = t ? t.end - t.start : 0;
+        let best = { ms: 0, chain: [] as string[] };
+        for (const d of deps.get(urn) ?? []) {
+            const c = longest(d, seen);
+            if (c.ms > best.ms) best = c;
+        }
+        const result = { ms: best.ms + own, chain: own > 0 ? [...best.chain, `${shortName(urn)} ${(own / 1000).toFixed(1)} s`] : best.chain };
+        memo.set(urn, result);
+        return result;
+    };
+    let best = { ms: 0, chain: [] as string[] };
+    for (const urn of deps.keys()) {
+        const c = longest(urn, new Set());
+        if (c.ms > best.ms) best = c;
+    }
+    return best;
+}
+
+/** `type::name` of a URN, without the stack, project and parent chain. */
+function shortName(urn: string): string {
+    const parts = urn.split("::");
+    const types = parts[2].split("$");
+    return `${types[types.length - 1]}::${parts[3]}`;
+}

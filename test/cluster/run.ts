@@ -1,0 +1,309 @@
+/*
+ * npm run test:cluster — the shipped stacks under the real Pulumi engine, the real kubernetes
+ * provider and its Helm, against the local control plane (npm run cluster:up: a real API server,
+ * controller manager and scheduler; kwok's fake nodes and pods). Ends with `N passed, N failed`.
+ *
+ * The program runs as an Automation API inline program: the Pulumi CLI is started with --client,
+ * so pulumi-language-nodejs (which the Go module proxy refuses here) is never needed. The stack
+ * config is each shipped Pulumi.<stack>.yaml, unmodified for dev; staging's and prod's placeholders
+ * (their kube context, the ACME contact) are replaced by test values.
+ */
+import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+// Like the offline suite: the mirror beside the checkout, when nobody named one (test/support/mirror.ts).
+import "../support/mirror";
+import { ROOT } from "../support/program";
+import { criticalPath, OperationTimes } from "./criticalPath";
+import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, kubectl, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
+import { runPeer } from "./peer";
+
+const INDEX = path.join(ROOT, "index.ts");
+const PASSPHRASE = "echo-exposure-test-cluster";
+/** Namespaces the program creates (dev: all four; staging and prod: three of them). */
+const PROGRAM_NAMESPACES = ["echo", "ingress-nginx", "nginx-gateway", "cert-manager"];
+
+/** The real program, loaded afresh for each operation (its module code declares the resources). */
+async function program(): Promise<Record<string, unknown>> {
+    delete require.cache[require.resolve(INDEX)];
+    return { ...require(INDEX) };
+}
+
+async function openStack(stack: string, workDir: string, backend: string): Promise<Stack> {
+    return LocalWorkspace.createOrSelectStack(
+        { stackName: stack, projectName: "echo-exposure", program },
+        {
+            workDir,
+            // The CLI cluster:build made (TOOLS/bin/pulumi), not whatever is on PATH.
+            pulumiCommand: await PulumiCommand.get({ root: TOOLS }),
+            envVars: { ...clusterEnv(), PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+        },
+    );
+}
+
+/** Records when each resource operation starts and ends, from the engine's event stream. */
+function timer(): { onEvent: (e: EngineEvent) => void; times: OperationTimes } {
+    const times: OperationTimes = new Map();
+    return {
+        times,
+        onEvent: (e) => {
+            const now = Date.now();
+            const pre = e.resourcePreEvent?.metadata;
+            if (pre && pre.op !== "same") times.set(pre.urn, { start: now, end: now, op: pre.op });
+            const done = e.resOutputsEvent?.metadata;
+            const t = done && times.get(done.urn);
+            if (t) t.end = now;
+        },
+    };
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+interface Speed {
+    previewSeconds?: number;
+    upSeconds?: number;
+    destroySeconds?: number;
+    criticalPathSeconds?: number;
+    criticalPath?: string[];
+    peerSeconds?: number;
+    peerSteps?: Record<string, number>;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+    const start = Date.now();
+    const result = await fn();
+    return [result, Date.now() - start];
+}
+
+/** The dev stack: preview, up, outputs against the API server, no-change previews, refresh, a change, destroy. */
+async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
+    console.log("dev:");
+    const stack = await openStack("dev", scratchProject("dev"), backend);
+    const preview = await t.step("preview", async () => {
+        const [r, ms] = await timed(() => stack.preview());
+        speed.previewSeconds = seconds(ms);
+        return r;
+    });
+    if (preview) t.check("preview plans creates", (preview.changeSummary.create ?? 0) > 20, JSON.stringify(preview.changeSummary));
+    const clock = timer();
+    const up = await t.step("up", async () => {
+        const [r, ms] = await timed(() => stack.up({ onEvent: clock.onEvent }));
+        speed.upSeconds = seconds(ms);
+        return r;
+    });
+    if (!up) return void (await destroy(t, stack, "dev"));
+    const outputs = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, v.value])) as Record<string, any>;
+    const deployment = await stack.exportStack();
+    const cp = criticalPath(clock.times, deployment.deployment.resources);
+    speed.criticalPathSeconds = seconds(cp.ms);
+    speed.criticalPath = cp.chain;
+
+    checkDevOutputs(t, outputs);
+    await t.step("preview --expect-no-changes after up", () => stack.preview({ expectNoChanges: true }));
+    await t.step("refresh", () => stack.refresh());
+    await t.step("preview --expect-no-changes after refresh", () => stack.preview({ expectNoChanges: true }));
+
+    // A change reaches the cluster: more replicas, and one more host on the Ingress and the routes.
+    await stack.setConfig("echo-exposure:replicas", { value: "2" });
+    const ingress = JSON.parse((await stack.getConfig("echo-exposure:ingress")).value);
+    ingress.hosts.push({ host: "added.localtest.me" });
+    await stack.setConfig("echo-exposure:ingress", { value: JSON.stringify(ingress) });
+    if (await t.step("up with replicas 2 and a new host", () => stack.up())) {
+        t.check("the Deployment has 2 replicas", getObject("deployment", "http-echo", "echo")?.spec?.replicas === 2);
+        t.check("2 echo pods run", runningEchoPods().length === 2, podSummary());
+        const rules = getObject("ingress", "veri-ingress", "echo")?.spec?.rules ?? [];
+        t.check(
+            "the Ingress routes the new host",
+            rules.some((r: any) => r.host === "added.localtest.me"),
+            JSON.stringify(rules.map((r: any) => r.host)),
+        );
+        const routeHosts = listObjects("httproutes.gateway.networking.k8s.io", "echo").flatMap((r) => r.spec.hostnames ?? []);
+        t.check("an HTTPRoute routes the new host", routeHosts.includes("added.localtest.me"), JSON.stringify(routeHosts));
+    }
+    const [, destroyMs] = await timed(() => destroy(t, stack, "dev"));
+    speed.destroySeconds = seconds(destroyMs);
+    checkClean(t, "dev");
+}
+
+function runningEchoPods(): any[] {
+    return listObjects("pods", "echo").filter((p) => p.metadata.labels?.app === "http-echo" && p.status.phase === "Running");
+}
+
+function podSummary(): string {
+    return listObjects("pods", "echo")
+        .map((p) => `${p.metadata.name} ${p.status.phase}`)
+        .join(", ");
+}
+
+function checkDevOutputs(t: Tally, outputs: Record<string, any>): void {
+    // urls.nodePort carries the node port the Service holds (the API server allocated or accepted it).
+    const nodePortService = listObjects("services", "echo").find((s) => s.spec.type === "NodePort");
+    const nodePort = nodePortService?.spec.ports[0].nodePort;
+    t.check(
+        "urls.nodePort is the NodePort Service's node port",
+        new URL(outputs.urls.nodePort).port === String(nodePort),
+        `${outputs.urls.nodePort} vs ${nodePort}`,
+    );
+    // urls.clusterIP names the ClusterIP Service by its DNS name and port.
+    const clusterIp = new URL(outputs.urls.clusterIP);
+    const [svcName, svcNs] = clusterIp.hostname.split(".");
+    const svc = getObject("service", svcName, svcNs);
+    t.check(
+        "urls.clusterIP names the ClusterIP Service and its port",
+        svc?.spec.type === "ClusterIP" && String(svc.spec.ports[0].port) === (clusterIp.port || "80"),
+        outputs.urls.clusterIP,
+    );
+    t.check("the ClusterIP Service has the echo pods as endpoints", (getObject("endpoints", svcName, svcNs)?.subsets?.[0]?.addresses ?? []).length >= 1);
+    // Every Ingress URL is a host/path rule of the Ingress; every Gateway URL one of an HTTPRoute.
+    const ing = getObject("ingress", "veri-ingress", "echo");
+    const ingressRoutes = (ing?.spec.rules ?? []).flatMap((r: any) => r.http.paths.map((p: any) => `${r.host ?? "*"}${p.path}`));
+    const routeOf = (u: string) => {
+        const url = new URL(u);
+        return `${url.hostname === "localhost" ? "*" : url.hostname}${url.pathname}`;
+    };
+    t.check(
+        "every ingressUrls entry is a rule of the Ingress",
+        outputs.ingressUrls.every((u: string) => ingressRoutes.includes(routeOf(u))),
+        `${JSON.stringify(outputs.ingressUrls)} vs ${JSON.stringify(ingressRoutes)}`,
+    );
+    const httpRoutes = listObjects("httproutes.gateway.networking.k8s.io", "echo").flatMap((r) =>
+        (r.spec.hostnames ?? ["*"]).flatMap((h: string) => r.spec.rules.flatMap((rule: any) => (rule.matches ?? []).map((m: any) => `${h}${m.path?.value}`))),
+    );
+    t.check(
+        "every gatewayUrls entry is a rule of an HTTPRoute",
+        outputs.gatewayUrls.every((u: string) => httpRoutes.includes(routeOf(u))),
+        `${JSON.stringify(outputs.gatewayUrls)} vs ${JSON.stringify(httpRoutes)}`,
+    );
+    // TLS: a Certificate per TLS entry, for the hosts the https URLs use, and the CA Secret trustCa names.
+    const certs = listObjects("certificates.cert-manager.io", "echo");
+    const httpsHosts = [...outputs.ingressUrls, ...outputs.gatewayUrls].filter((u: string) => u.startsWith("https:")).map((u: string) => new URL(u).hostname);
+    t.check(
+        "each https URL's host has a Certificate",
+        httpsHosts.every((h: string) => certs.some((c) => (c.spec.dnsNames ?? []).includes(h))),
+        JSON.stringify(certs.map((c) => c.spec.dnsNames)),
+    );
+    t.check("tls.trustCa names the stack's kube context", String(outputs.tls?.trustCa).includes(`--context ${CONTEXT}`));
+    t.check(
+        "tls.trustCa's Secret is the root CA Certificate's",
+        certs.some((c) => String(outputs.tls.trustCa).includes(`secret ${c.spec.secretName} `)),
+        outputs.tls?.trustCa,
+    );
+    // The echo pods were admitted by PodSecurity into the restricted namespace.
+    const ns = getObject("namespace", "echo");
+    t.check("the echo namespace enforces restricted", ns?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted");
+    t.check("the echo pods were admitted and run there", runningEchoPods().length === 1, podSummary());
+    // Helm releases with their hooks: every release deployed, every hook Job completed.
+    const releases = JSON.parse(run(path.join(BIN, "helm"), ["--kube-context", CONTEXT, "list", "-A", "-o", "json"]));
+    t.check(
+        "three Helm releases deployed (ingress-nginx, nginx-gateway-fabric, cert-manager)",
+        releases.length === 3 && releases.every((r: any) => r.status === "deployed"),
+        JSON.stringify(releases.map((r: any) => `${r.name} ${r.status}`)),
+    );
+    t.check(
+        "the Gateway is Programmed",
+        (getObject("gateways.gateway.networking.k8s.io", "echo-gateway", "echo")?.status?.conditions ?? []).some(
+            (c: any) => c.type === "Programmed" && c.status === "True",
+        ),
+    );
+}
+
+async function destroy(t: Tally, stack: Stack, name: string): Promise<void> {
+    await t.step(`destroy ${name}`, () => stack.destroy());
+    await stack.workspace.removeStack(name).catch(() => undefined);
+}
+
+/** After destroy: no namespace, Helm release or CRD the program made (cert-manager's and NGF's CRDs stay on purpose; docs/verification.md). */
+function checkClean(t: Tally, name: string): void {
+    const left = PROGRAM_NAMESPACES.filter((ns) => {
+        const o = getObject("namespace", ns);
+        return o !== undefined;
+    });
+    t.check(`${name}: destroy leaves none of the program's namespaces`, left.length === 0, left.join(", "));
+    const releases = JSON.parse(run(path.join(BIN, "helm"), ["--kube-context", CONTEXT, "list", "-A", "-a", "-o", "json"]));
+    t.check(`${name}: destroy leaves no Helm release`, releases.length === 0, JSON.stringify(releases.map((r: any) => r.name)));
+    const crds = listObjects("crds").map((c) => c.metadata.name);
+    const gatewayApi = crds.filter((c) => c.endsWith(".gateway.networking.k8s.io"));
+    t.check(`${name}: destroy removes the Gateway API CRDs it installed`, gatewayApi.length === 0, gatewayApi.join(", "));
+}
+
+/** staging and prod: their placeholders replaced by test values, then up and destroy. */
+async function otherStack(t: Tally, name: string, backend: string): Promise<void> {
+    console.log(`${name}:`);
+    const dir = scratchProject(name, (config) =>
+        config
+            .replace(/kubernetes:context: \S+/, `kubernetes:context: ${CONTEXT}`)
+            .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev"),
+    );
+    const stack = await openStack(name, dir, backend);
+    const up = await t.step(`up ${name}`, () => stack.up());
+    if (up) {
+        const lbs = listObjects("services").filter((s) => s.spec.type === "LoadBalancer");
+        t.check(
+            `${name}: every LoadBalancer Service has an address (kwok)`,
+            lbs.length > 0 && lbs.every((s) => s.status.loadBalancer?.ingress?.length > 0),
+            lbs.map((s) => s.metadata.name).join(", "),
+        );
+        const urls = up.outputs.urls?.value ?? {};
+        t.check(
+            `${name}: every URL parses`,
+            Object.values(urls).every((u) => URL.canParse(String(u))),
+            JSON.stringify(urls),
+        );
+        await t.step(`${name}: preview --expect-no-changes`, () => stack.preview({ expectNoChanges: true }));
+    }
+    await destroy(t, stack, name);
+    checkClean(t, name);
+}
+
+function installPlugin(): void {
+    const pluginDir = path.join(STATE, "pulumi-home", "plugins", `resource-kubernetes-v${PROVIDER_VERSION}`);
+    if (fs.existsSync(pluginDir)) return;
+    run(path.join(BIN, "pulumi"), ["plugin", "install", "resource", "kubernetes", PROVIDER_VERSION, "--file", path.join(BIN, "pulumi-resource-kubernetes")]);
+}
+
+async function main(): Promise<number> {
+    const missing = missingTools();
+    if (missing.length > 0) {
+        console.log(`test:cluster: the local control plane's tools are not built (${missing.join(", ")} missing in ${BIN}): run npm run cluster:build`);
+        console.log("0 passed, 1 failed");
+        return 1;
+    }
+    run("bash", [path.join(ROOT, "scripts", "cluster", "up.sh")], { stdio: "inherit" });
+    installPlugin();
+    const taken = PROGRAM_NAMESPACES.filter((ns) => getObject("namespace", ns) !== undefined);
+    if (taken.length > 0) {
+        console.log(`test:cluster: namespaces ${taken.join(", ")} already exist on the local control plane: npm run cluster:down first`);
+        console.log("0 passed, 1 failed");
+        return 1;
+    }
+    // The program and its resolver run in this process: the upstream files come from the mirror.
+    Object.assign(process.env, clusterEnv());
+    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-state-"));
+    const t = new Tally();
+    const speed: Speed = {};
+    const only = process.argv.slice(2);
+    const wanted = (s: string) => only.length === 0 || only.includes(s);
+    if (wanted("dev")) await dev(t, backend, speed);
+    if (wanted("peer")) {
+        console.log("peer (helm install --wait, kubectl apply):");
+        const peer = await t.step("the tutorial reader's way: three helm installs and kubectl apply, then removed", () => runPeer());
+        if (peer) Object.assign(speed, { peerSeconds: peer.total, peerSteps: peer.steps });
+    }
+    if (wanted("staging")) await otherStack(t, "staging", backend);
+    if (wanted("prod")) await otherStack(t, "prod", backend);
+    fs.writeFileSync(path.join(STATE, "speed.json"), JSON.stringify(speed, null, 2) + "\n");
+    console.log(`speed: ${JSON.stringify(speed, null, 2)}`);
+    if (t.failures.length > 0) console.log(`failures:\n- ${t.failures.join("\n- ")}`);
+    console.log(`${t.passed} passed, ${t.failed} failed`);
+    return t.failed === 0 ? 0 : 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(e);
+        console.log("0 passed, 1 failed");
+        process.exit(1);
+    },
+);
