@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors";
+import * as kv from "./kubernetesValues";
 import { optional } from "./optional";
 import { ControllerSettings, SERVICE_TYPES } from "../components/controllerSettings";
 import { parseResources } from "./resources";
@@ -50,7 +51,7 @@ export function parseControllerCommon(
         serviceType,
         resources: optional(o.resources, (x) => parseResources(`${key}.resources`, x, defaults.resources)) ?? defaults.resources,
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`${key}.sourceRanges[${i}]`, r)),
-        serviceAnnotations: optional(o.serviceAnnotations, (x) => v.stringMap(`${key}.serviceAnnotations`, x)) ?? {},
+        serviceAnnotations: optional(o.serviceAnnotations, (x) => kv.annotations(`${key}.serviceAnnotations`, x)) ?? {},
     };
 }
 

@@ -1,6 +1,7 @@
-import { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
+import { IngressControllerSettings, IngressSettings, ingressNginxValues } from "../components/ingressExposure";
 import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
+import * as kv from "./kubernetesValues";
 import { optional } from "./optional";
 import { parseRoutes } from "./routes";
 import { ARTIFACTS } from "./upstream";
@@ -30,7 +31,7 @@ const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "re
 
 export function parseIngress(raw: unknown): IngressSettings {
     const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
-    return {
+    const settings: IngressSettings = {
         ...parseRoutes("ingress", o),
         className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
         address: optional(o.address, (x) => v.hostAndPort("ingress.address", x)),
@@ -39,6 +40,13 @@ export function parseIngress(raw: unknown): IngressSettings {
         annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
         controller: parseController(o.controller),
     };
+    kv.ingressClassAnnotation("ingress.annotations", settings.annotations, "ingress.className", settings.className);
+    if (settings.controller.install) {
+        // The chart's IngressClass gets the controller value the program derives from the class.
+        const controller = ingressNginxValues(settings).controller as { ingressClassResource: { controllerValue: string } };
+        kv.ingressClassController("ingress.className", settings.className, controller.ingressClassResource.controllerValue);
+    }
+    return settings;
 }
 
 function parseController(raw: unknown): IngressControllerSettings {
@@ -56,7 +64,7 @@ function parseController(raw: unknown): IngressControllerSettings {
 }
 
 function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
-    const annotations = v.stringMap(key, raw);
+    const annotations = kv.annotations(key, raw);
     for (const name of Object.keys(annotations)) {
         if (/^nginx\.ingress\.kubernetes\.io\/.*snippet$/.test(name)) {
             throw new ConfigError(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { providedTlsAnnotation } from "../components/routeUrls";
 import { LOAD_BALANCER_SUFFIX, NODE_PORT_SUFFIX } from "../components/serviceExposures";
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
@@ -6,6 +7,7 @@ import { optional } from "./optional";
 import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
+import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
@@ -134,6 +136,12 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         gateway: on("gateway"),
         restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
     });
+    // The Ingress carries the user's annotations and the program's (components/ingressExposure.ts):
+    // the provided-TLS marker without cert-manager, ssl-redirect "false" for TLS without the redirect.
+    kv.annotationsFit("ingress.annotations", ingress.annotations, {
+        ...(certManager ? {} : providedTlsAnnotation(ingress.tls.map((t) => t.secretName))),
+        ...(ingress.tls.length > 0 && !ingress.sslRedirect ? { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } : {}),
+    });
     if (certManager?.install) {
         const taken = [
             namespace,
@@ -163,7 +171,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         createNamespace,
         app: {
             text: v.string("text", get("text") ?? DEFAULTS.text),
-            image: pinnedImage("image", get("image") ?? DEFAULTS.image),
+            image: kv.pinnedImage("image", get("image") ?? DEFAULTS.image),
             imagePullPolicy: v.oneOf("imagePullPolicy", get("imagePullPolicy") ?? DEFAULTS.imagePullPolicy, PULL_POLICIES),
             replicas: v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas"),
             // The container runs as non-root with every capability dropped: it cannot bind below 1024.
@@ -228,20 +236,11 @@ export function parseExposures(raw: unknown): Exposure[] {
 function parseLoadBalancer(raw: unknown): LoadBalancerSettings {
     const lb = raw === undefined ? {} : v.object("loadBalancer", raw, ["sourceRanges", "annotations", "skipAwait"]);
     const sourceRanges = optional(lb.sourceRanges, (x) => v.stringList("loadBalancer.sourceRanges", x)) ?? [];
+    const skipAwait = optional(lb.skipAwait, (x) => v.boolean("loadBalancer.skipAwait", x)) ?? false;
     return {
         sourceRanges: sourceRanges.map((r, i) => v.cidr(`loadBalancer.sourceRanges[${i}]`, r)),
-        annotations: optional(lb.annotations, (x) => v.stringMap("loadBalancer.annotations", x)) ?? {},
-        skipAwait: optional(lb.skipAwait, (x) => v.boolean("loadBalancer.skipAwait", x)) ?? false,
+        // components/serviceExposures.ts adds pulumi.com/skipAwait to the same Service.
+        annotations: optional(lb.annotations, (x) => kv.annotations("loadBalancer.annotations", x, skipAwait ? { "pulumi.com/skipAwait": "true" } : {})) ?? {},
+        skipAwait,
     };
-}
-
-/** An image reference with an explicit tag or digest, never `latest`: rollouts must be repeatable. */
-function pinnedImage(key: string, raw: unknown): string {
-    const image = v.string(key, raw);
-    const lastSegment = image.split("/").pop() ?? "";
-    const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-    if (!image.includes("@sha256:") && (tag === undefined || tag === "latest")) {
-        throw new ConfigError(key, raw, "an image pinned to a release tag or digest, e.g. 'hashicorp/http-echo:1.0.0' (not 'latest')");
-    }
-    return image;
 }

@@ -1,4 +1,5 @@
 import { isIPv6 } from "net";
+import { domainToASCII, domainToUnicode } from "url";
 import { ConfigError } from "./errors";
 
 /*
@@ -65,46 +66,6 @@ export function dnsSubdomain(key: string, value: unknown): string {
         );
     }
     return s;
-}
-
-/**
- * A host name as used in Ingress and HTTPRoute hosts. Wildcards (`*.example.com`) are not taken:
- * every route's URL is a stack output, and a wildcard has no URL a client could use.
- */
-export function hostName(key: string, value: unknown): string {
-    const s = string(key, value);
-    const labels = s.split(".");
-    // Ingress and HTTPRoute hosts may not be IP addresses.
-    const ok = s.length <= 253 && labels.every((l) => l.length <= 63 && RFC1123_LABEL.test(l)) && !/^[0-9.]+$/.test(s);
-    if (!ok) {
-        throw new ConfigError(
-            key,
-            value,
-            "a DNS host name such as 'echo.example.com' (lowercase letters, digits, '-' and '.'; no wildcard, not an IP address)",
-        );
-    }
-    return s;
-}
-
-/**
- * The host part of a URL: a DNS name, an IPv4 address or an IPv6 address (brackets optional),
- * nothing more. A scheme, a port or a path here would end up inside the URL twice.
- */
-export function host(key: string, value: unknown): string {
-    const s = string(key, value);
-    const bare = s.startsWith("[") && s.endsWith("]") ? s.slice(1, -1) : s;
-    const dns = bare.length <= 253 && bare.split(".").every((l) => l.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/.test(l));
-    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(bare);
-    const ipv4 = v4 !== null && v4.slice(1).every((o) => Number(o) <= 255);
-    const ipv6 = isIPv6(bare);
-    if (!(dns && !/^[0-9.]+$/.test(bare)) && !ipv4 && !ipv6) {
-        throw new ConfigError(
-            key,
-            value,
-            "a host: a DNS name, an IPv4 or an IPv6 address, such as 'localhost' or '203.0.113.10' (no scheme, no port, no path)",
-        );
-    }
-    return bare;
 }
 
 export function string(key: string, value: unknown): string {
@@ -192,25 +153,235 @@ function editDistance(a: string, b: string): number {
     return row[b.length];
 }
 
-/** An IPv4 or IPv6 CIDR such as 203.0.113.0/24, as loadBalancerSourceRanges requires. */
-export function cidr(key: string, value: unknown): string {
-    const s = typeof value === "string" ? value : "";
-    const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-    const v4ok = v4 !== null && v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-    const v6ok = /^[0-9a-fA-F:]+\/(\d{1,3})$/.test(s) && s.includes(":") && Number(s.split("/")[1]) <= 128;
-    if (!v4ok && !v6ok) {
-        throw new ConfigError(key, value, "a CIDR such as '203.0.113.0/24'");
-    }
-    return s;
+/*
+ * Hosts, addresses and CIDRs (issue 17). Every host the program prints goes into a URL or a
+ * command, so a value is taken only if a WHATWG URL parser (`new URL`, curl, browsers) reads it
+ * as the same host, and CIDRs only in the form Kubernetes' strict CIDR validation (KEP-4858)
+ * takes. The rules and their sources are in docs/verification.md, "Hosts, addresses and CIDRs".
+ */
+
+/** How a host may be written in one kind of config value. */
+interface HostRules {
+    /** The "allowed" text of the value's ConfigError. */
+    allowed: string;
+    /** IP addresses are hosts too (addresses), or are refused (Ingress and HTTPRoute hosts). */
+    ip: boolean;
+    /** Uppercase refused (Ingress and HTTPRoute hosts) rather than lowercased (addresses). */
+    lowercaseOnly: boolean;
+    /** '--' in a label's third and fourth characters only in valid 'xn--' labels (IDNA). */
+    reservedHyphens: boolean;
 }
 
-/** host or host:port, as a client types it (no scheme, no path). */
+/** A label as URL parsers number it: decimal, or 0x-hexadecimal (the IPv4 number parser's forms). */
+const NUMBER_LABEL = /^(\d+|0x[0-9a-f]*)$/i;
+const DNS_LABEL_ANY_CASE = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+/** What a URL parser makes of a host: the host it prints, or undefined when it refuses it. */
+function urlHost(authority: string): string | undefined {
+    try {
+        return new URL(`http://${authority}/`).hostname;
+    } catch {
+        return undefined;
+    }
+}
+
+function readAs(authority: string): string {
+    const read = urlHost(authority);
+    return read === undefined ? "refuse it" : `read it as '${read}'`;
+}
+
+/**
+ * The host as the URL the program prints carries it (IPv6 in brackets), or throws the key's
+ * ConfigError saying what is wrong. Addresses are normalised to what URL parsers print (lowercase,
+ * IPv6 compressed); anything a URL parser would read as another host, or not at all, is refused.
+ */
+function checkedHost(key: string, raw: unknown, s: string, rules: HostRules): string {
+    const refuse = (why: string): never => {
+        throw new ConfigError(key, raw, `${rules.allowed}; not ${why}`);
+    };
+    const bracketed = s.startsWith("[") && s.endsWith("]");
+    const v6 = bracketed ? s.slice(1, -1) : s;
+    let authority: string;
+    if (bracketed || s.includes(":")) {
+        if (!rules.ip) refuse("an IPv6 address");
+        if (v6.includes("%")) refuse(`an IPv6 address with a zone ID ('${v6.slice(v6.indexOf("%"))}'): a URL cannot carry one`);
+        const groups = isIPv6(v6) ? ipv6Groups(v6) : undefined;
+        if (groups === undefined) refuse(`'${v6}', which is no IPv6 address`);
+        if (isIPv4Mapped(groups!)) refuse(`an IPv4-mapped IPv6 address: give the IPv4 address itself`);
+        authority = `[${ipv6String(groups!)}]`;
+    } else if (s.split(".").every((part) => NUMBER_LABEL.test(part))) {
+        // URL parsers read a host whose last label is a number as IPv4 (the "ends in a number"
+        // rule), in decimal, octal (leading 0) or hex (0x), with 1 to 4 parts.
+        const as = `URL parsers ${readAs(s)}`;
+        if (!rules.ip) refuse(`an IP address (${as})`);
+        const parts = s.split(".");
+        if (parts.length !== 4) refuse(`an IPv4 address of ${parts.length} part${parts.length === 1 ? "" : "s"}: four are needed (${as})`);
+        const hex = parts.find((p) => /^0x/i.test(p));
+        if (hex !== undefined) refuse(`an IPv4 address with a hexadecimal part ('${hex}'; ${as})`);
+        const zero = parts.find((p) => /^0\d/.test(p));
+        if (zero !== undefined) refuse(`an IPv4 address with a leading zero ('${zero}'), which URL parsers read as octal: they ${readAs(s)}`);
+        const big = parts.find((p) => Number(p) > 255);
+        if (big !== undefined) refuse(`an IPv4 address with a part over 255 ('${big}'; ${as})`);
+        authority = s;
+    } else {
+        const name = rules.lowercaseOnly ? s : s.toLowerCase();
+        const labels = name.split(".");
+        const bad = labels.find((l) => l.length > 63 || !DNS_LABEL_ANY_CASE.test(l));
+        if (name.length > 253 || bad !== undefined)
+            refuse(
+                bad === undefined ? "a name longer than 253 characters" : bad === "" ? "an empty label ('..', or a dot at either end)" : `the label '${bad}'`,
+            );
+        if (/[A-Z]/.test(name)) refuse(`uppercase letters (the API server takes lowercase only: '${name.toLowerCase()}')`);
+        const last = labels[labels.length - 1];
+        if (NUMBER_LABEL.test(last)) {
+            refuse(`a DNS name whose last label is a number ('${last}'): URL parsers then read the host as an IPv4 address, and refuse it`);
+        }
+        for (const label of labels) {
+            if (/^xn--/.test(label)) {
+                const unicode = domainToUnicode(label);
+                if (unicode === "" || ![...unicode].some((c) => c.charCodeAt(0) > 0x7f) || domainToASCII(unicode) !== label) {
+                    refuse(`the label '${label}': an 'xn--' label must be valid Punycode for a non-ASCII name`);
+                }
+            } else if (rules.reservedHyphens && label.slice(2, 4) === "--") {
+                refuse(`the label '${label}': '--' in the third and fourth characters is reserved for 'xn--' labels`);
+            }
+        }
+        authority = name;
+    }
+    // The final guard: the URL the program prints must parse, with this very host.
+    const read = urlHost(authority);
+    if (read !== authority) refuse(`'${s}', which URL parsers ${readAs(authority)}`);
+    return authority;
+}
+
+/**
+ * A host name as used in Ingress and HTTPRoute hosts. Wildcards (`*.example.com`) are not taken:
+ * every route's URL is a stack output, and a wildcard has no URL a client could use.
+ */
+export function hostName(key: string, value: unknown): string {
+    return checkedHost(key, value, string(key, value), {
+        allowed: "a DNS host name such as 'echo.example.com' (lowercase letters, digits, '-' and '.'; no wildcard, not an IP address)",
+        ip: false,
+        lowercaseOnly: true,
+        reservedHyphens: true,
+    });
+}
+
+const HOST_ALLOWED = "a host: a DNS name, an IPv4 or an IPv6 address, such as 'localhost' or '203.0.113.10' (no scheme, no port, no path)";
+
+/**
+ * The host part of a URL: a DNS name, an IPv4 address or an IPv6 address (brackets optional),
+ * nothing more. A scheme, a port or a path here would end up inside the URL twice. Returned as
+ * URL parsers print it, without brackets (the URL helpers add them).
+ */
+export function host(key: string, value: unknown): string {
+    const s = string(key, value);
+    if (/[/?#@\\\s]/.test(s) || /^[^:[\]]+:\d*$/.test(s)) throw new ConfigError(key, value, HOST_ALLOWED);
+    const h = checkedHost(key, value, s, { allowed: HOST_ALLOWED, ip: true, lowercaseOnly: false, reservedHyphens: false });
+    return h.startsWith("[") ? h.slice(1, -1) : h;
+}
+
+/** host or host:port, as a client types it (no scheme, no path); IPv6 in brackets. */
 export function hostAndPort(key: string, raw: unknown): string {
     const s = string(key, raw);
-    const m = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:(\d{1,5}))?$/.exec(s);
-    if (!m || (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535))) {
-        throw new ConfigError(key, raw, "host or host:port as a client reaches it, such as 'localhost:8081' or '203.0.113.10' (no scheme, no path)");
+    const allowed =
+        "host or host:port as a client reaches it, such as 'localhost:8081', '203.0.113.10' or '[2001:db8::1]:8443' (a DNS name, an IPv4 address or an IPv6 address in brackets; no scheme, no path)";
+    const m = /^(\[[^\]]*\]|[^:[\]]+)(?::(\d+))?$/.exec(s);
+    if (/[/?#@\\\s]/.test(s) || !m) throw new ConfigError(key, raw, allowed);
+    const port = m[2];
+    if (port !== undefined && (!/^[1-9]\d{0,4}$/.test(port) || Number(port) > 65535)) {
+        throw new ConfigError(key, raw, `${allowed}; not the port '${port}' (1 to 65535, no leading zeros)`);
     }
+    const h = checkedHost(key, raw, m[1], { allowed, ip: true, lowercaseOnly: false, reservedHyphens: false });
+    return port === undefined ? h : `${h}:${port}`;
+}
+
+/** The eight 16-bit groups of an IPv6 address in text form (RFC 4291 section 2.2), or undefined. */
+function ipv6Groups(text: string): number[] | undefined {
+    let s = text;
+    const tail = s.slice(s.lastIndexOf(":") + 1);
+    if (tail.includes(".")) {
+        const o = tail.split(".");
+        if (o.length !== 4 || o.some((p) => !/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255)) return undefined;
+        const [a, b, c, d] = o.map(Number);
+        s = `${s.slice(0, s.length - tail.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    }
+    const halves = s.split("::");
+    if (halves.length > 2) return undefined;
+    const groups = (h: string) => (h === "" ? [] : h.split(":").map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
+    const head = groups(halves[0]);
+    const rest = halves.length === 2 ? groups(halves[1]) : [];
+    if ([...head, ...rest].some(Number.isNaN)) return undefined;
+    if (halves.length === 1) return head.length === 8 ? head : undefined;
+    // "::" stands for at least one group of zeros.
+    if (head.length + rest.length > 7) return undefined;
+    return [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
+}
+
+/** ::ffff:a.b.c.d, which some software reads as IPv4 and some as IPv6. */
+function isIPv4Mapped(groups: number[]): boolean {
+    return groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+}
+
+/** The canonical text of an IPv6 address: lowercase, no leading zeros, the first longest run of two or more zero groups as "::". */
+function ipv6String(groups: number[]): string {
+    let start = -1;
+    let length = 1;
+    for (let i = 0; i < 8; i++) {
+        let j = i;
+        while (j < 8 && groups[j] === 0) j++;
+        if (j - i > length) [start, length] = [i, j - i];
+    }
+    const hex = groups.map((g) => g.toString(16));
+    return start < 0 ? hex.join(":") : `${hex.slice(0, start).join(":")}::${hex.slice(start + length).join(":")}`;
+}
+
+/**
+ * An IPv4 or IPv6 CIDR such as 203.0.113.0/24, as loadBalancerSourceRanges requires, in the form
+ * Kubernetes' strict validation (validation.IsValidCIDR) takes: no leading zeros, the network
+ * address (no bits set beyond the prefix), canonical text, no IPv4-mapped IPv6.
+ */
+export function cidr(key: string, value: unknown): string {
+    const allowed = "a CIDR such as '203.0.113.0/24' or '2001:db8::/64': a network address in canonical form and a prefix length";
+    const refuse = (why?: string): never => {
+        throw new ConfigError(key, value, why === undefined ? allowed : `${allowed}; not ${why}`);
+    };
+    const s = typeof value === "string" ? value : "";
+    const slash = s.indexOf("/");
+    if (slash < 0 || s.indexOf("/", slash + 1) >= 0) refuse();
+    const [address, bits] = [s.slice(0, slash), s.slice(slash + 1)];
+    if (!/^\d{1,3}$/.test(bits)) refuse();
+    const v4 = !address.includes(":");
+    let bytes: number[];
+    if (v4) {
+        const parts = address.split(".");
+        if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) refuse();
+        const zero = parts.find((p) => /^0\d/.test(p));
+        if (zero !== undefined) {
+            refuse(
+                `an address with a leading zero ('${zero}'): Kubernetes' strict validation refuses it, and software that reads the part as octal would allow other addresses`,
+            );
+        }
+        bytes = parts.map(Number);
+    } else {
+        if (address.includes("%")) refuse("an IPv6 zone ID");
+        const groups = isIPv6(address) ? ipv6Groups(address) : undefined;
+        if (groups === undefined) refuse(`'${address}', which is no IPv6 address`);
+        if (isIPv4Mapped(groups!)) refuse("an IPv4-mapped IPv6 address: write the IPv4 CIDR");
+        bytes = groups!.flatMap((g) => [g >> 8, g & 0xff]);
+    }
+    const max = bytes.length * 8;
+    if (/^0\d/.test(bits)) refuse(`the prefix length '${bits}' with a leading zero`);
+    if (Number(bits) > max) refuse(`the prefix length ${bits} (at most ${max} for an IPv${v4 ? 4 : 6} address)`);
+    const prefix = Number(bits);
+    const masked = bytes.map((b, i) => b & (0xff << (8 - Math.min(8, Math.max(0, prefix - 8 * i)))) & 0xff);
+    const text = (b: number[]) => (v4 ? b.join(".") : ipv6String(Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1])));
+    if (masked.some((b, i) => b !== bytes[i])) {
+        refuse(
+            `an address with bits set beyond the prefix length (which address is meant is ambiguous): the network is '${text(masked)}/${prefix}', the one address '${text(bytes)}/${max}'`,
+        );
+    }
+    if (!v4 && address !== text(bytes)) refuse(`'${address}' out of canonical form: write '${text(bytes)}/${prefix}'`);
     return s;
 }
 

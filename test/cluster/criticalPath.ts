@@ -8,6 +8,8 @@ export type OperationTimes = Map<string, { start: number; end: number; op: strin
 
 interface StateResource {
     urn: string;
+    /** Only custom resources have operations of their own: a component's events span its children. */
+    custom?: boolean;
     dependencies?: string[];
     provider?: string;
 }
@@ -17,13 +19,14 @@ const providerUrn = (ref: string) => ref.split("::").slice(0, -1).join("::");
 
 export function criticalPath(times: OperationTimes, resources: StateResource[]): { ms: number; chain: string[] } {
     const deps = new Map(resources.map((r) => [r.urn, [...(r.dependencies ?? []), ...(r.provider ? [providerUrn(r.provider)] : [])]]));
+    const custom = new Set(resources.filter((r) => r.custom).map((r) => r.urn));
     const memo = new Map<string, { ms: number; chain: string[] }>();
     const longest = (urn: string, seen: Set<string>): { ms: number; chain: string[] } => {
         const known = memo.get(urn);
         if (known) return known;
         if (seen.has(urn)) return { ms: 0, chain: [] }; // no cycles in a valid state; guard anyway
         seen.add(urn);
-        const t = times.get(urn);
+        const t = custom.has(urn) ? times.get(urn) : undefined;
         const own = t ? t.end - t.start : 0;
         let best = { ms: 0, chain: [] as string[] };
         for (const d of deps.get(urn) ?? []) {

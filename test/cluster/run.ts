@@ -16,7 +16,7 @@ import * as path from "path";
 import "../support/mirror";
 import { ROOT } from "../support/program";
 import { criticalPath, OperationTimes } from "./criticalPath";
-import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, kubectl, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
+import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
 import { runPeer } from "./peer";
 
 const INDEX = path.join(ROOT, "index.ts");
