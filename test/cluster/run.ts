@@ -58,6 +58,12 @@ function timer(): { onEvent: (e: EngineEvent) => void; times: OperationTimes } {
     };
 }
 
+/** Appends the CLI's output of each operation to STATE/logs/<stack>.log, for reading after a run. */
+function logTo(stack: string): (out: string) => void {
+    const file = path.join(STATE, "logs", `pulumi-${stack}.log`);
+    return (out) => fs.appendFileSync(file, out);
+}
+
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 interface Speed {
@@ -76,19 +82,35 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
     return [result, Date.now() - start];
 }
 
+/** Only the timed part of dev: preview, up (with its critical path), destroy; for side-by-side timing against the peer. */
+async function devSpeed(t: Tally, backend: string, speed: Speed): Promise<void> {
+    console.log("dev, timed (preview, up, destroy):");
+    const stack = await openStack("dev", scratchProject("dev"), backend);
+    const [, previewMs] = await timed(() => stack.preview({ onOutput: logTo("dev") }));
+    const clock = timer();
+    const [up, upMs] = await timed(() => t.step("up", () => stack.up({ onEvent: clock.onEvent, onOutput: logTo("dev") })));
+    if (up) {
+        const cp = criticalPath(clock.times, (await stack.exportStack()).deployment.resources);
+        Object.assign(speed, { criticalPathSeconds: seconds(cp.ms), criticalPath: cp.chain });
+    }
+    const [, destroyMs] = await timed(() => destroy(t, stack, "dev"));
+    Object.assign(speed, { previewSeconds: seconds(previewMs), upSeconds: seconds(upMs), destroySeconds: seconds(destroyMs) });
+    checkClean(t, "dev");
+}
+
 /** The dev stack: preview, up, outputs against the API server, no-change previews, refresh, a change, destroy. */
 async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     console.log("dev:");
     const stack = await openStack("dev", scratchProject("dev"), backend);
     const preview = await t.step("preview", async () => {
-        const [r, ms] = await timed(() => stack.preview());
+        const [r, ms] = await timed(() => stack.preview({ onOutput: logTo("dev") }));
         speed.previewSeconds = seconds(ms);
         return r;
     });
     if (preview) t.check("preview plans creates", (preview.changeSummary.create ?? 0) > 20, JSON.stringify(preview.changeSummary));
     const clock = timer();
     const up = await t.step("up", async () => {
-        const [r, ms] = await timed(() => stack.up({ onEvent: clock.onEvent }));
+        const [r, ms] = await timed(() => stack.up({ onEvent: clock.onEvent, onOutput: logTo("dev") }));
         speed.upSeconds = seconds(ms);
         return r;
     });
@@ -209,7 +231,7 @@ function checkDevOutputs(t: Tally, outputs: Record<string, any>): void {
 }
 
 async function destroy(t: Tally, stack: Stack, name: string): Promise<void> {
-    await t.step(`destroy ${name}`, () => stack.destroy());
+    await t.step(`destroy ${name}`, () => stack.destroy({ onOutput: logTo(name) }));
     await stack.workspace.removeStack(name).catch(() => undefined);
 }
 
@@ -236,7 +258,7 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
             .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev"),
     );
     const stack = await openStack(name, dir, backend);
-    const up = await t.step(`up ${name}`, () => stack.up());
+    const up = await t.step(`up ${name}`, () => stack.up({ onOutput: logTo(name) }));
     if (up) {
         const lbs = listObjects("services").filter((s) => s.spec.type === "LoadBalancer");
         t.check(
@@ -285,6 +307,8 @@ async function main(): Promise<number> {
     const only = process.argv.slice(2);
     const wanted = (s: string) => only.length === 0 || only.includes(s);
     if (wanted("dev")) await dev(t, backend, speed);
+    // Not part of the whole check: `-- speed` times dev's preview, up and destroy alone.
+    if (only.includes("speed")) await devSpeed(t, backend, speed);
     if (wanted("peer")) {
         console.log("peer (helm install --wait, kubectl apply):");
         const peer = await t.step("the tutorial reader's way: three helm installs and kubectl apply, then removed", () => runPeer());
