@@ -18,6 +18,8 @@ import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
 const settings = loadSettings();
+/** The stack's kube context (`kubernetes:context`): every kubectl command in the outputs names it. */
+const kubeContext = clusterAccess().context;
 const enabled = new Set(settings.exposures);
 
 const app = new EchoApp("echo", {
@@ -37,6 +39,7 @@ const services = new ServiceExposures("echo", {
     clusterIP: enabled.has("clusterIP") || enabled.has("ingress") || enabled.has("gateway"),
     nodePort: enabled.has("nodePort") ? settings.nodePort : undefined,
     loadBalancer: enabled.has("loadBalancer") ? settings.loadBalancer : undefined,
+    kubeContext,
 });
 
 const ingress = enabled.has("ingress")
@@ -45,6 +48,7 @@ const ingress = enabled.has("ingress")
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           settings: settings.ingress,
           tlsSecretsProvided: !settings.certManager,
+          kubeContext,
       })
     : undefined;
 
@@ -57,6 +61,7 @@ const gateway = enabled.has("gateway")
           sslRedirect: settings.ingress.sslRedirect,
           tlsSecretsProvided: !settings.certManager,
           settings: settings.gateway,
+          kubeContext,
       })
     : undefined;
 
@@ -97,13 +102,13 @@ export const proxyAddresses = pulumi.all([ingress?.address, gateway?.address]).a
     ...(gatewayAddress ? { gateway: gatewayAddress } : {}),
 }));
 /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
-export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port);
+export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port, kubeContext);
 /** The seed's in-cluster busybox check, ready to paste. */
-export const inClusterCheck = checkCommand(app.namespace, services.primary.metadata.name, settings.service.port);
+export const inClusterCheck = checkCommand(app.namespace, services.primary.metadata.name, settings.service.port, kubeContext);
 /**
  * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
  * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
  */
-export const tls = certificates ? tlsHelp(describeIssuer(certManager!.issuer), certificates.caSecret, clusterAccess().context, [ingress, gateway]) : undefined;
+export const tls = certificates ? tlsHelp(describeIssuer(certManager!.issuer), certificates.caSecret, kubeContext, [ingress, gateway]) : undefined;
 /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
 export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

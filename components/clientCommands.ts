@@ -5,6 +5,20 @@ import * as pulumi from "@pulumi/pulumi";
  * exact commands, ready to paste, from the names the cluster actually has.
  */
 
+/** A word for a POSIX shell: as it is when nothing in it needs quoting, else in single quotes. */
+export function shellQuote(word: string): string {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `kubectl` aimed at the stack's cluster: with its kube context (`kubernetes:context`, which the
+ * provider uses), so a pasted command reaches that cluster whatever context is current. Without
+ * one, the provider and kubectl both use the current context.
+ */
+export function kubectlFor(context: string | undefined): string {
+    return context ? `kubectl --context ${shellQuote(context)}` : "kubectl";
+}
+
 export interface PortForward {
     command: string;
     url: string;
@@ -15,9 +29,10 @@ export function portForward(
     service: pulumi.Input<string>,
     localPort: number,
     servicePort: number,
+    context?: string,
 ): pulumi.Output<PortForward> {
     return pulumi.all([namespace, service]).apply(([ns, svc]) => ({
-        command: `kubectl port-forward -n ${ns} svc/${svc} ${localPort}:${servicePort}`,
+        command: `${kubectlFor(context)} port-forward -n ${ns} svc/${svc} ${localPort}:${servicePort}`,
         url: `http://localhost:${localPort}`,
     }));
 }
@@ -29,7 +44,7 @@ export function portForward(
  * context through --overrides (strategic merge keeps the generated container and adds to it). It
  * runs in the echo namespace because the NetworkPolicy admits ClusterIP traffic from there.
  */
-export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.Input<string>, servicePort: number): pulumi.Output<string> {
+export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.Input<string>, servicePort: number, context?: string): pulumi.Output<string> {
     return pulumi.all([namespace, service]).apply(([ns, svc]) => {
         const overrides = JSON.stringify({
             spec: {
@@ -44,7 +59,7 @@ export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.
         });
         const target = servicePort === 80 ? svc : `${svc}:${servicePort}`;
         return (
-            `kubectl run echo-check -n ${ns} --rm -i --restart=Never --image=busybox:1.37.0 ` +
+            `${kubectlFor(context)} run echo-check -n ${ns} --rm -i --restart=Never --image=busybox:1.37.0 ` +
             `--override-type=strategic --overrides='${overrides}' -- wget -O- -q -T 5 http://${target}`
         );
     });
@@ -59,8 +74,7 @@ export const CA_FILE = "echo-exposure-ca.crt";
  * `base64 --decode`, which GNU and macOS both take.
  */
 export function trustCaCommand(namespace: string, secret: string, context?: string): string {
-    const ctx = context ? `--context ${context} ` : "";
-    return `kubectl ${ctx}get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 --decode > ${CA_FILE}`;
+    return `${kubectlFor(context)} get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 --decode > ${CA_FILE}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
 import { isTls, Route, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
@@ -52,6 +53,8 @@ export interface GatewayExposureArgs {
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Gateway. */
     tlsSecretsProvided: boolean;
     settings: GatewaySettings;
+    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
+    kubeContext?: string;
 }
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1";
@@ -140,8 +143,10 @@ export class GatewayExposure extends pulumi.ComponentResource {
         // names are unknown, so there the route attaches to the whole Gateway.
         const hosts = [...new Set(args.routing.routes.map((r) => r.host))];
         // NGF leaves the port out of a redirect that sets only the scheme, so clients would go to
-        // 443: name the port clients reach https on when it is another one (a kind mapping).
-        const httpsPort = portOf(s.httpsAddress) ?? s.httpsPort;
+        // 443: name the port clients reach https on when it is another one (a kind mapping, or a
+        // NodePort data plane's fixed https node port; stacks/ refuses a NodePort one with neither).
+        const nodePortDataPlane = s.controller.install && !s.existing && s.controller.serviceType === "NodePort";
+        const httpsPort = portOf(s.httpsAddress) ?? (nodePortDataPlane ? s.nodePorts.https : undefined) ?? s.httpsPort;
         const httpsRedirect = { scheme: "https", statusCode: 301, ...(httpsPort !== 443 ? { port: httpsPort } : {}) };
         this.routes = hosts.flatMap((host, i) => {
             const routes = args.routing.routes.filter((r) => r.host === host);
@@ -175,17 +180,20 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const reach = pulumi.all([status, args.namespace]).apply(([st, ns]): Reach => {
             const reported: string | undefined = st?.addresses?.[0]?.value;
             const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
-            const how = `kubectl get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
+            const how = `${kubectlFor(args.kubeContext)} get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
             const why = s.existing
                 ? "the address of an existing Gateway is not read by this program"
                 : reachableStatus
                   ? "the Gateway has reported no address yet"
                   : `the ${s.controller.serviceType} data plane is not reachable at an address the Gateway reports`;
             const httpsAddress = s.httpsAddress ?? (reachableStatus && reported ? authority(reported) : undefined);
+            const nodePortDataPlane = !s.existing && s.controller.install && s.controller.serviceType === "NodePort";
             return {
                 address: address ? withPort(address, s.httpPort, 80) : undefined,
                 httpsAddress: httpsAddress ? withPort(httpsAddress, s.httpsPort, 443) : undefined,
                 pending: pending(why, how),
+                // A NodePort data plane with no address set: a host's URL needs the node port clients use.
+                nodePorts: nodePortDataPlane && s.address === undefined ? s.nodePorts : undefined,
             };
         });
         this.address = reach.apply((r) => r.address ?? r.pending);

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
 import { RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
@@ -33,6 +34,8 @@ export interface IngressExposureArgs {
     settings: IngressSettings;
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Ingress. */
     tlsSecretsProvided: boolean;
+    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
+    kubeContext?: string;
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
@@ -104,6 +107,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         );
 
         const reachableStatus = !c.install || c.serviceType === "LoadBalancer";
+        const kubectl = kubectlFor(args.kubeContext);
         const controllerService = `${c.releaseName}-controller`;
         const reach = pulumi.all([this.ingress.status, this.ingress.metadata.namespace]).apply(([status, ingressNamespace]): Reach => {
             const reported = firstAddress(status?.loadBalancer?.ingress);
@@ -113,12 +117,14 @@ export class IngressExposure extends pulumi.ComponentResource {
             const published = reachableStatus && reported ? authority(reported) : undefined;
             const address = s.address ?? published;
             const how = reachableStatus
-                ? `kubectl get ingress veri-ingress -n ${ingressNamespace}; or set ingress.address`
-                : `kubectl get svc ${controllerService} -n ${c.namespace} for the node port, then set ingress.address to <node host>:<port> (e.g. localhost:8081 with the kind recipe)`;
+                ? `${kubectl} get ingress veri-ingress -n ${ingressNamespace}; or set ingress.address`
+                : `${kubectl} get svc ${controllerService} -n ${c.namespace} for the node port, then set ingress.address to <node host>:<port> (e.g. localhost:8081 with the kind recipe)`;
             const why = reachableStatus
                 ? "the ingress controller has reported no address yet"
                 : `the ${c.serviceType} controller publishes only its ClusterIP, which clients outside the cluster cannot reach`;
-            return { address, httpsAddress: s.httpsAddress ?? published, pending: pending(why, how) };
+            // A NodePort controller with no address set: a host's URL needs the node port clients use.
+            const nodePorts = c.install && c.serviceType === "NodePort" && s.address === undefined ? c.nodePorts : undefined;
+            return { address, httpsAddress: s.httpsAddress ?? published, pending: pending(why, how), nodePorts };
         });
         this.address = reach.apply((r) => r.address ?? r.pending);
         this.httpsAddress = reach.apply((r) => r.httpsAddress);

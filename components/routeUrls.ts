@@ -11,7 +11,14 @@ export function routeUrls(routing: RouteSettings, reach: Reach): string[] {
     return routing.routes.map((route) => {
         const scheme = isTls(routing, route) ? "https" : "http";
         const via = scheme === "https" ? reach.httpsAddress : reach.address;
-        if (route.host) return httpUrl(scheme, route.host, portOf(via), route.path);
+        if (route.host && via) return httpUrl(scheme, route.host, portOf(via), route.path);
+        // A NodePort proxy with no address configured: the host's URL carries the node port
+        // clients must use, or says how to find it (port 80/443 on a node answers nothing).
+        if (route.host && reach.nodePorts) {
+            const nodePort = reach.nodePorts[scheme === "https" ? "https" : "http"];
+            return nodePort !== undefined ? httpUrl(scheme, route.host, nodePort, route.path) : reach.pending;
+        }
+        if (route.host) return httpUrl(scheme, route.host, undefined, route.path);
         return via ? `${scheme}://${via}${route.path}` : reach.pending;
     });
 }
@@ -49,4 +56,6 @@ export interface Reach {
     address?: string;
     httpsAddress?: string;
     pending: string;
+    /** A NodePort proxy's fixed node ports, when no address is configured: host URLs go to them. */
+    nodePorts?: { http?: number; https?: number };
 }

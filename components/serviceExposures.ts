@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubectlFor } from "./clientCommands";
 import { firstAddress, httpUrl, pending } from "./urls";
 
 /** The NodePort and LoadBalancer Services are named `<serviceName><suffix>`. */
@@ -18,6 +19,8 @@ export interface ServiceExposuresArgs {
     clusterIP: boolean;
     nodePort?: { port?: number; address: string };
     loadBalancer?: { sourceRanges: string[]; annotations: Record<string, string>; skipAwait: boolean };
+    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
+    kubeContext?: string;
 }
 
 export interface ServiceUrls {
@@ -84,7 +87,9 @@ export class ServiceExposures extends pulumi.ComponentResource {
             // The API server allocates the node port when none is fixed: read it from the Service's state.
             urls.nodePort = pulumi.all([svc.spec.ports, svc.metadata.name, svc.metadata.namespace]).apply(([ports, n, ns]) => {
                 const allocated = ports?.[0]?.nodePort;
-                return allocated ? httpUrl("http", address, allocated) : pending("the node port is not allocated yet", `kubectl get svc ${n} -n ${ns}`);
+                return allocated
+                    ? httpUrl("http", address, allocated)
+                    : pending("the node port is not allocated yet", `${kubectlFor(args.kubeContext)} get svc ${n} -n ${ns}`);
             });
         }
 
@@ -109,7 +114,7 @@ export class ServiceExposures extends pulumi.ComponentResource {
                     : pending(
                           "the load balancer has reported no address yet" +
                               (lb.skipAwait ? " (loadBalancer.skipAwait is on, so Pulumi did not wait for one)" : ""),
-                          `kubectl get svc ${n} -n ${ns}`,
+                          `${kubectlFor(args.kubeContext)} get svc ${n} -n ${ns}`,
                       );
             });
         }

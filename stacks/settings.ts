@@ -165,6 +165,22 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             ? nodePortsOf("gateway.nodePorts", gateway.nodePorts)
             : []),
     ]);
+    // A NodePort data plane redirects http to https with the port clients reach https on (NGF
+    // leaves a scheme-only redirect on 443, which a node does not serve): it must be known.
+    const gatewayTls = on("gateway") && !gateway.existing && ingress.tls.length > 0 && ingress.sslRedirect;
+    if (
+        gatewayTls &&
+        gateway.controller.install &&
+        gateway.controller.serviceType === "NodePort" &&
+        !gateway.httpsAddress &&
+        gateway.nodePorts.https === undefined
+    ) {
+        throw new ConfigError(
+            "gateway.nodePorts.https",
+            undefined,
+            "a fixed https node port, or gateway.httpsAddress (host:port clients reach https on), when a NodePort data plane redirects http to https; or ingress.sslRedirect: false",
+        );
+    }
     return {
         exposures,
         namespace,
