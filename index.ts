@@ -62,6 +62,7 @@ const gateway = enabled.has("gateway")
           tlsSecretsProvided: !settings.certManager,
           settings: settings.gateway,
           kubeContext,
+          echoNamespace: settings.namespace,
       })
     : undefined;
 

@@ -55,6 +55,11 @@ export interface GatewayExposureArgs {
     settings: GatewaySettings;
     /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
     kubeContext?: string;
+    /**
+     * The echo namespace's name. An existing Gateway in another namespace may read the TLS
+     * Secrets there only through a ReferenceGrant, which the component then declares.
+     */
+    echoNamespace: string;
 }
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1";
@@ -75,6 +80,8 @@ export class GatewayExposure extends pulumi.ComponentResource {
     public readonly address: pulumi.Output<string>;
     /** host[:port] where clients reach the Gateway's HTTPS listeners, when known. */
     public readonly httpsAddress: pulumi.Output<string | undefined>;
+    /** Lets an existing Gateway in another namespace read the TLS Secrets of the echo namespace. */
+    public readonly referenceGrant?: k8s.apiextensions.CustomResource;
     /** Where ACME HTTP-01 challenges reach this Gateway: its http listener (an existing Gateway: all of it). */
     public readonly solverParentRef: { name: pulumi.Input<string>; namespace: pulumi.Input<string>; sectionName?: string };
 
@@ -134,6 +141,25 @@ export class GatewayExposure extends pulumi.ComponentResource {
             ? { name: s.existing.name, namespace: s.existing.namespace }
             : { name: this.gateway!.metadata.name, namespace: this.gateway!.metadata.namespace };
         this.solverParentRef = s.existing ? parent : { ...parent, sectionName: "http" };
+        // Gateway API: a Gateway may name a Secret in another namespace only where a
+        // ReferenceGrant in the Secret's namespace allows it (ReferenceGrant in standard-install.yaml
+        // v1.5.1; the Gateway's listener then stays ResolvedRefs False/RefNotPermitted without it).
+        const tlsSecrets = [...new Set(args.routing.tls.map((t) => t.secretName))];
+        if (s.existing && s.existing.namespace !== args.echoNamespace && tlsSecrets.length > 0) {
+            this.referenceGrant = new k8s.apiextensions.CustomResource(
+                `${name}-tls-reference-grant`,
+                {
+                    apiVersion: GATEWAY_API,
+                    kind: "ReferenceGrant",
+                    metadata: { name: "echo-tls-for-gateway", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
+                    spec: {
+                        from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: s.existing.namespace }],
+                        to: tlsSecrets.map((secret) => ({ group: "", kind: "Secret", name: secret })),
+                    },
+                },
+                { parent: this },
+            );
+        }
         const backendRefs = [{ name: args.service.name, port: args.service.port }];
         const rule = (route: Route) => ({ matches: [{ path: { type: MATCH_TYPE[route.pathType], value: route.path } }], backendRefs });
 

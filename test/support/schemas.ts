@@ -1,6 +1,6 @@
 import { CrdCatalog } from "./crdValidation";
 import { KubeObject } from "./program";
-import { upstreamFiles } from "./upstreamFiles";
+import { upstreamFile, upstreamFiles } from "./upstreamFiles";
 
 /**
  * Validates a Kubernetes object against its official schema: the OpenAPI schemas of
@@ -12,6 +12,8 @@ export function validateAgainstSchema(obj: KubeObject): void {
     if (obj.apiVersion.startsWith("cert-manager.io/")) return validateAgainstCrds(obj, certManagerCrds());
     const models = modelsFor(obj.apiVersion);
     const Model = models[obj.kind];
+    // @kubernetes-models/gateway-api 0.5 lacks some kinds at v1 (ReferenceGrant): the pinned CRDs have them.
+    if (typeof Model !== "function" && obj.apiVersion.startsWith("gateway.networking.k8s.io/")) return validateAgainstCrds(obj, gatewayApiCrds());
     if (typeof Model !== "function") {
         throw new Error(`no schema for ${obj.apiVersion} ${obj.kind}`);
     }
@@ -29,6 +31,13 @@ function validateAgainstCrds(obj: KubeObject, catalog: CrdCatalog): void {
     if (violations.length > 0) {
         throw new Error(`${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name}: ${violations.map((v) => `${v.path}: ${v.message}`).join("; ")}`);
     }
+}
+
+let gatewayApi: CrdCatalog | undefined;
+/** The Gateway API CRDs of the pinned release (upstream.lock.json, through the resolver). */
+export function gatewayApiCrds(): CrdCatalog {
+    gatewayApi ??= CrdCatalog.fromFiles([upstreamFile("gateway-api", "v1.5.1", "standard-install.yaml")]);
+    return gatewayApi;
 }
 
 let certManager: CrdCatalog | undefined;
