@@ -186,6 +186,9 @@ const COMPONENT_TYPE = "kubernetes-ingress-nginx:index:IngressController";
 /** The chart values (ingress-nginx 4.15.x values.yaml). */
 export function ingressNginxValues(s: IngressSettings): Record<string, unknown> {
     const c = s.controller;
+    // For each of the admission webhook's certificate Jobs (a key pair and an API call): the chart
+    // sets no requests or limits (createSecretJob / patchWebhookJob `resources: {}`).
+    const admissionJob = { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } };
     const nodePorts = {
         http: c.nodePorts.http !== undefined ? String(c.nodePorts.http) : undefined,
         https: c.nodePorts.https !== undefined ? String(c.nodePorts.https) : undefined,
@@ -207,7 +210,7 @@ export function ingressNginxValues(s: IngressSettings): Record<string, unknown> 
             },
             electionID: `${c.releaseName}-leader`,
             // The validating webhook rejects bad Ingresses before nginx loads them.
-            admissionWebhooks: { enabled: true },
+            admissionWebhooks: { enabled: true, createSecretJob: admissionJob, patchWebhookJob: admissionJob },
             // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).
             allowSnippetAnnotations: false,
             replicaCount: c.replicas,

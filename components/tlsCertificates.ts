@@ -35,6 +35,34 @@ const CERT_MANAGER = "cert-manager.io/v1";
 const READY = { "pulumi.com/waitFor": "condition=Ready" };
 /** Requests and limits for each cert-manager pod: small controllers, with room for a burst of issuance. */
 const CERT_MANAGER_RESOURCES = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
+/** The Helm release's name: the `app.kubernetes.io/instance` label of cert-manager's pods. */
+const CERT_MANAGER_RELEASE = "cert-manager";
+/**
+ * The webhook's configurations fail closed (failurePolicy: Fail, chart v1.21.1), so while its one
+ * pod is evicted the API server refuses every cert-manager object. Two replicas, the chart's
+ * PodDisruptionBudget (its default minAvailable: 1) and a spread across nodes keep one answering
+ * through a node drain. In every stack, dev included: two small pods, and a drain there blocks as much.
+ */
+const WEBHOOK_AVAILABILITY = {
+    replicaCount: 2,
+    podDisruptionBudget: { enabled: true },
+    topologySpreadConstraints: [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            // A one-node cluster (kind) still runs both.
+            whenUnsatisfiable: "ScheduleAnyway",
+            // The labels the chart gives the webhook pods (templates/webhook-deployment.yaml).
+            labelSelector: {
+                matchLabels: {
+                    "app.kubernetes.io/name": "webhook",
+                    "app.kubernetes.io/instance": CERT_MANAGER_RELEASE,
+                    "app.kubernetes.io/component": "webhook",
+                },
+            },
+        },
+    ] satisfies k8s.types.input.core.v1.TopologySpreadConstraint[],
+};
 /** The self-signed root CA's Certificate and Secret (its ca.crt is what clients trust). */
 export const ROOT_CA_SECRET = "echo-root-ca";
 
@@ -139,7 +167,7 @@ export class TlsCertificates extends pulumi.ComponentResource {
         return new k8s.helm.v3.Release(
             `${name}-cert-manager`,
             {
-                name: "cert-manager",
+                name: CERT_MANAGER_RELEASE,
                 ...helmChart(install.chart),
                 version: install.chartVersion,
                 namespace: ns.metadata.name,
@@ -150,9 +178,13 @@ export class TlsCertificates extends pulumi.ComponentResource {
                     // The CRDs come with the release; kept if it is uninstalled (they hold every
                     // Certificate in the cluster).
                     crds: { enabled: true, keep: true },
+                    // The controller's and cainjector's leader-election Leases, Roles and
+                    // RoleBindings go to global.leaderElection.namespace, kube-system by default:
+                    // keep them in cert-manager's own namespace.
+                    global: { leaderElection: { namespace: install.namespace } },
                     // The chart sets no requests or limits (values.yaml `resources: {}` for each).
                     resources: CERT_MANAGER_RESOURCES,
-                    webhook: { resources: CERT_MANAGER_RESOURCES },
+                    webhook: { resources: CERT_MANAGER_RESOURCES, ...WEBHOOK_AVAILABILITY },
                     cainjector: { resources: CERT_MANAGER_RESOURCES },
                     startupapicheck: { resources: CERT_MANAGER_RESOURCES },
                     // HTTP-01 through a Gateway needs cert-manager's Gateway API support, which

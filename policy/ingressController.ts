@@ -126,4 +126,28 @@ const productionHa: ResourceValidationPolicy = {
     }),
 };
 
-export const ingressControllerPolicies: ResourceValidationPolicy[] = [chartVersion, admissionWebhook, noSnippets, resourceRequests, productionHa];
+/** The upstream images of the retired project, which will get no further release. */
+const UPSTREAM_CONTROLLER_IMAGE = "registry.k8s.io/ingress-nginx/controller";
+
+/**
+ * ingress-nginx is retired: controller v1.15.1 (chart 4.15.1) is its last release, it bundles NGINX
+ * 1.27.1 (README.md support table and images/nginx/rootfs/build.sh at controller-v1.15.1), and
+ * NGINX advisories published since then are fixed only in maintained NGINX lines and in forks.
+ * Advisory: running it is a choice, but it must be a conscious one.
+ */
+const retired: ResourceValidationPolicy = {
+    name: "ingress-nginx-retired",
+    description: "ingress-nginx is retired (last release controller v1.15.1, NGINX 1.27.1): plan the move to Gateway API, or run a maintained fork's image.",
+    enforcementLevel: "advisory",
+    validateResource: forIngressNginx((ic, args, report) => {
+        const image = ic.controller.image ?? {};
+        const repository: string = image.repository ?? `${image.registry ?? "registry.k8s.io"}/${image.image ?? "ingress-nginx/controller"}`;
+        if (repository === UPSTREAM_CONTROLLER_IMAGE) {
+            report(
+                "This installs the retired upstream ingress-nginx controller, which gets no security fixes (its NGINX is 1.27.1). Move the routes to the gateway exposure (Gateway API), or set ingress.controller.image to a maintained fork's image, pinned by digest.",
+            );
+        }
+    }),
+};
+
+export const ingressControllerPolicies: ResourceValidationPolicy[] = [chartVersion, admissionWebhook, noSnippets, resourceRequests, productionHa, retired];

@@ -47,6 +47,10 @@ describe("Ingress exposure", () => {
         it("keeps the admission webhook on and snippet annotations off, and creates the IngressClass", async () => {
             const controller = (await runProgram({ exposures: "ingress" })).one(CONTROLLER).inputs.values.controller;
             assert.strictEqual(controller.admissionWebhooks.enabled, true);
+            // Its certificate hook Jobs run with requests and limits (the chart sets none).
+            for (const job of [controller.admissionWebhooks.createSecretJob, controller.admissionWebhooks.patchWebhookJob]) {
+                assert.deepStrictEqual(job.resources, { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
+            }
             assert.strictEqual(controller.allowSnippetAnnotations, false);
             assert.deepStrictEqual(controller.ingressClassResource, { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" });
         });

@@ -74,6 +74,9 @@ describe("TLS by cert-manager", () => {
         assert.strictEqual(release.namespace, "cert-manager");
         assert.deepStrictEqual(release.values.crds, { enabled: true, keep: true });
         assert.strictEqual(release.values.config, undefined, "Gateway API support only for the gateway solver");
+        assert.deepStrictEqual(release.values.global, { leaderElection: { namespace: "cert-manager" } }, "Leases and their Roles not in kube-system");
+        assert.strictEqual(release.values.webhook.replicaCount, 2, "the fail-closed webhook survives a node drain");
+        assert.deepStrictEqual(release.values.webhook.podDisruptionBudget, { enabled: true });
         const ns = run.ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "cert-manager")!;
         assert.strictEqual(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
         const issuer = run.registrations.find((r) => r.type === ISSUER && r.name === "echo-selfsigned-issuer")!;

@@ -57,7 +57,8 @@ describe("policy pack: shape", () => {
             fx.service("ClusterIP"),
             fx.service("LoadBalancer", ["203.0.113.0/24"]),
             fx.ingress(),
-            fx.ingressController(),
+            // A maintained fork's controller image: the retired upstream one is flagged (advisory).
+            fx.ingressController({ image: { repository: "ghcr.io/example-fork/ingress-nginx-controller", digest: `sha256:${"b".repeat(64)}` } }),
         ];
         assert.deepStrictEqual(checkResources(stack, "prod"), []);
     });
@@ -346,6 +347,23 @@ describe("policy pack: ingress-nginx controller", () => {
         const ngf = { ...fx.ingressController({ admissionWebhooks: { enabled: false } }, null, "/srv/mirror/nginx-gateway-fabric/2.6.7/chart") };
         assertPasses("ingress-nginx-admission-webhook", [ngf]);
         assertPasses("ingress-nginx-chart-patched", [ngf]);
+    });
+
+    it("ingress-nginx-retired (advisory): the upstream controller image is flagged, a fork's image is not", () => {
+        assertViolates("ingress-nginx-retired", [fx.ingressController()], /retired upstream ingress-nginx controller/);
+        assertViolates("ingress-nginx-retired", [fx.ingressControllerComponent()], /retired/);
+        assertViolates(
+            "ingress-nginx-retired",
+            [fx.ingressController({ image: { registry: "registry.k8s.io", image: "ingress-nginx/controller", tag: "v1.15.1" } })],
+            /retired/,
+        );
+        for (const image of [
+            { repository: "ghcr.io/example-fork/ingress-nginx-controller", tag: "v1.15.9" },
+            { registry: "cgr.dev", image: "chainguard/ingress-nginx-controller", digest: `sha256:${"a".repeat(64)}` },
+            { registry: "registry.corp.example:5000", image: "mirror/ingress-nginx/controller", tag: "v1.15.1" },
+        ]) {
+            assertPasses("ingress-nginx-retired", [fx.ingressController({ image })]);
+        }
     });
 
     it("ingress-nginx-production-ha (production only)", () => {

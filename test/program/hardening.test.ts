@@ -191,6 +191,12 @@ const rules: Rule[] = [
                 const replicas = c.controller.replicaCount ?? 1;
                 return problems([
                     [c.controller.admissionWebhooks?.enabled === true, "IngressController: admission webhook on"],
+                    ...["createSecretJob", "patchWebhookJob"].map((job): [boolean, string] => [
+                        Boolean(
+                            c.controller.admissionWebhooks?.[job]?.resources?.requests?.memory && c.controller.admissionWebhooks[job].resources.limits?.memory,
+                        ),
+                        `IngressController: admission ${job} requests and limits`,
+                    ]),
                     [c.controller.allowSnippetAnnotations === false, "IngressController: snippet annotations off"],
                     [patched, `IngressController: chart ${c.version} pinned and patched for CVE-2025-1974`],
                     [Boolean(c.controller.resources?.requests?.cpu && c.controller.resources?.requests?.memory), "IngressController: resource requests"],
@@ -229,6 +235,14 @@ const rules: Rule[] = [
                     .filter((c) => String(c.chart).endsWith("/cert-manager"))
                     .flatMap((c): [boolean, string][] => [
                         [/^v\d+\.\d+\.\d+$/.test(c.version ?? ""), `Chart ${c.chart}: version pinned`],
+                        [
+                            c.namespace !== undefined && c.values?.global?.leaderElection?.namespace === c.namespace,
+                            `Chart ${c.chart}: leader election in its own namespace`,
+                        ],
+                        [
+                            c.values?.webhook?.replicaCount > 1 && c.values.webhook.podDisruptionBudget?.enabled === true,
+                            `Chart ${c.chart}: webhook replicas and a PDB`,
+                        ],
                         ...[c.values, c.values?.webhook, c.values?.cainjector, c.values?.startupapicheck].map((v, i): [boolean, string] => [
                             Boolean(v?.resources?.requests?.cpu && v?.resources?.limits?.memory),
                             `Chart ${c.chart}: resources of ${["controller", "webhook", "cainjector", "startupapicheck"][i]}`,
