@@ -6,14 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp } from "./components/clientCommands";
+import { inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
 import { TlsCertificates } from "./components/tlsCertificates";
 import { ServiceExposures } from "./components/serviceExposures";
 import { clusterAccess } from "./stacks/cluster";
-import { describeIssuer, issuerChoice } from "./stacks/certManager";
+import { describeIssuer, isAcmeStaging, issuerChoice } from "./stacks/certManager";
 import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
@@ -110,6 +110,8 @@ export const inClusterCheck = checkCommand(app.namespace, services.primary.metad
  * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
  * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
  */
-export const tls = certificates ? tlsHelp(describeIssuer(certManager!.issuer), certificates.caSecret, kubeContext, [ingress, gateway]) : undefined;
+export const tls = certificates
+    ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
+    : undefined;
 /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
 export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

@@ -97,6 +97,43 @@ export function httpsCheckCommand(url: string, via: string | undefined, caFile?:
     return `curl ${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
 }
 
+/** Where Let's Encrypt's staging roots are written, for curl --cacert. */
+export const STAGING_ROOTS_FILE = "letsencrypt-staging-roots.pem";
+
+/**
+ * Let's Encrypt's staging environment issues from two roots that no trust store holds, "(STAGING)
+ * Pretend Pear X1" (RSA) and "(STAGING) Bogus Broccoli X2" (ECDSA), published at these URLs
+ * (letsencrypt/website content/en/docs/staging-environment.md). Both, so either chain verifies.
+ */
+export const STAGING_ROOT_URLS = [
+    "https://letsencrypt.org/certs/staging/letsencrypt-stg-root-x1.pem",
+    "https://letsencrypt.org/certs/staging/letsencrypt-stg-root-x2.pem",
+];
+
+/** Fetches the staging roots into STAGING_ROOTS_FILE (curl writes both bodies, one after the other). */
+export function stagingRootsCommand(): string {
+    return `curl -fsS ${STAGING_ROOT_URLS.join(" ")} > ${STAGING_ROOTS_FILE}`;
+}
+
+/** What a client must trust before the https checks: the command that writes it, and the file. */
+export interface TrustStep {
+    command: string;
+    caFile: string;
+}
+
+/**
+ * The trust step for the stack's issuer: the self-signed chain's root from the cluster, or
+ * Let's Encrypt's staging roots; none for a publicly trusted issuer.
+ */
+export function trustStep(
+    caSecret: { name: string; namespace: pulumi.Output<string> } | undefined,
+    acmeStaging: boolean,
+    context: string | undefined,
+): pulumi.Output<TrustStep> | TrustStep | undefined {
+    if (caSecret) return caSecret.namespace.apply((ns) => ({ command: trustCaCommand(ns, caSecret.name, context), caFile: CA_FILE }));
+    return acmeStaging ? { command: stagingRootsCommand(), caFile: STAGING_ROOTS_FILE } : undefined;
+}
+
 /** A proxy the https URLs go through: its URLs and where clients reach its https. */
 export interface HttpsProxy {
     urls: pulumi.Output<string[]>;
@@ -104,21 +141,20 @@ export interface HttpsProxy {
 }
 
 /**
- * The tls output: the issuer in words, for a self-signed chain the command that writes its CA to
- * CA_FILE, and for each https URL of each proxy a curl that reaches it through that proxy.
+ * The tls output: the issuer in words; for an issuer no trust store holds (the self-signed chain,
+ * Let's Encrypt staging) the command that writes what to trust (`trustCa`); and for each https URL
+ * of each proxy a curl that reaches it through that proxy, trusting that file.
  */
 export function tlsHelp(
     issuer: string,
-    caSecret: { name: string; namespace: pulumi.Output<string> } | undefined,
-    context: string | undefined,
+    trust: pulumi.Input<TrustStep> | undefined,
     proxies: (HttpsProxy | undefined)[],
 ): pulumi.Output<{ issuer: string; trustCa?: string; checks: string[] }> {
     const reached = proxies
         .filter((p): p is HttpsProxy => p !== undefined)
         .map((p) => pulumi.all([p.urls, p.httpsAddress]).apply(([urls, via]) => ({ urls, via })));
-    return pulumi.all([pulumi.output(caSecret?.namespace), pulumi.all(reached)]).apply(([caNamespace, lists]) => {
-        const caFile = caSecret ? CA_FILE : undefined;
-        const checks = lists.flatMap(({ urls, via }) => urls.filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, caFile)));
-        return { issuer, ...(caSecret && caNamespace ? { trustCa: trustCaCommand(caNamespace, caSecret.name, context) } : {}), checks };
+    return pulumi.all([pulumi.output(trust), pulumi.all(reached)]).apply(([step, lists]) => {
+        const checks = lists.flatMap(({ urls, via }) => urls.filter((u) => u.startsWith("https://")).map((u) => httpsCheckCommand(u, via, step?.caFile)));
+        return { issuer, ...(step ? { trustCa: step.command } : {}), checks };
     });
 }

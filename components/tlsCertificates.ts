@@ -63,6 +63,8 @@ const WEBHOOK_AVAILABILITY = {
         },
     ] satisfies k8s.types.input.core.v1.TopologySpreadConstraint[],
 };
+/** The Secret cert-manager keeps the ACME account's private key in (the Issuer's privateKeySecretRef). */
+export const ACME_ACCOUNT_SECRET = "echo-acme-account";
 /** The self-signed root CA's Certificate and Secret (its ca.crt is what clients trust). */
 export const ROOT_CA_SECRET = "echo-root-ca";
 
@@ -127,7 +129,7 @@ export class TlsCertificates extends pulumi.ComponentResource {
                     "acme-issuer",
                     "Issuer",
                     "echo-acme",
-                    { acme: { email, server, privateKeySecretRef: { name: "echo-acme-account" }, solvers: [{ http01 }] } },
+                    { acme: { email, server, privateKeySecretRef: { name: ACME_ACCOUNT_SECRET }, solvers: [{ http01 }] } },
                     installed,
                 ),
             ];

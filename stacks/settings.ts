@@ -131,11 +131,16 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             );
         }
     }
-    const certManager = parseCertManager(get("certManager"), ingress, {
-        ingress: on("ingress"),
-        gateway: on("gateway"),
-        restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
-    });
+    const certManager = parseCertManager(
+        get("certManager"),
+        ingress,
+        {
+            ingress: on("ingress"),
+            gateway: on("gateway"),
+            restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
+        },
+        { namespace, createNamespace, gateway },
+    );
     // The Ingress carries the user's annotations and the program's (components/ingressExposure.ts):
     // the provided-TLS marker without cert-manager, ssl-redirect "false" for TLS without the redirect.
     kv.annotationsFit("ingress.annotations", ingress.annotations, {

@@ -131,3 +131,33 @@ describe("a NodePort proxy's host URLs carry the node port clients use", () => {
         assert.match(run.outputs.gatewayUrls[0], /^pending: /);
     });
 });
+
+describe("the tls output's checks work against the issuer's chain", () => {
+    const letsEncrypt = (server: string) => ({ issuer: "letsEncrypt", acme: { email: "platform@corp.dev", server, solver: "ingress" } });
+    const routing = { hosts: ["echo.corp.dev", "api.corp.dev"], tls: [{ hosts: ["echo.corp.dev", "api.corp.dev"], secretName: "echo-tls" }] };
+
+    it("Let's Encrypt staging: trustCa fetches both staging roots, and every check trusts that file", async () => {
+        const run = await runProgram({ exposures: "ingress", ingress: routing, certManager: letsEncrypt("staging") });
+        const tls = run.outputs.tls;
+        assert.strictEqual(
+            tls.trustCa,
+            "curl -fsS https://letsencrypt.org/certs/staging/letsencrypt-stg-root-x1.pem https://letsencrypt.org/certs/staging/letsencrypt-stg-root-x2.pem > letsencrypt-staging-roots.pem",
+        );
+        assert.strictEqual(tls.checks.length, 2);
+        for (const c of tls.checks) assert.match(c, /^curl --cacert letsencrypt-staging-roots\.pem /);
+    });
+
+    it("Let's Encrypt production and another ACME directory: publicly trusted, no trust step, plain curls", async () => {
+        for (const server of ["production", "https://acme.zerossl.com/v2/DV90"]) {
+            const run = await runProgram({ exposures: "ingress", ingress: routing, certManager: letsEncrypt(server) });
+            assert.strictEqual(run.outputs.tls.trustCa, undefined, server);
+            for (const c of run.outputs.tls.checks) assert.ok(!c.includes("--cacert"), c);
+        }
+    });
+
+    it("self-signed: trustCa reads the root CA from the stack's cluster, and the checks trust it", async () => {
+        const run = await runProgram({ exposures: "ingress", ingress: routing, certManager: { issuer: "selfSigned" }, "kubernetes:context": "kind-echo" });
+        assert.match(run.outputs.tls.trustCa, /^kubectl --context kind-echo get secret echo-root-ca -n echo /);
+        for (const c of run.outputs.tls.checks) assert.match(c, /^curl --cacert echo-exposure-ca\.crt /);
+    });
+});
