@@ -1,14 +1,11 @@
 import { ChartSource } from "../components/controllerSettings";
 import * as pulumi from "@pulumi/pulumi";
 import { ACME_ACCOUNT_SECRET, AcmeSolver, IssuerChoice, ROOT_CA_SECRET } from "../components/tlsCertificates";
-import { SERVICE_TYPES, ServiceType } from "./controller";
-import { DEFAULTS } from "./defaults";
+import { ServiceType } from "./controller";
 import { ConfigError } from "./errors";
-import { GATEWAY_DEFAULTS } from "./gateway";
 import { IngressSettings } from "./ingress";
 import { contactProblem, domainProblem, FORBIDDEN_MAIL_DOMAINS, isPlaceholderContact, MAX_NAMES_PER_ORDER } from "./letsEncrypt";
 import { optional } from "./optional";
-import { readRaw } from "./read";
 import { RouteSettings } from "./routes";
 import * as v from "./validate";
 import { ARTIFACTS, chartSource, lockedVersion } from "./upstream";

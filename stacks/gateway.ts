@@ -1,8 +1,9 @@
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
+import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfResourceName } from "./controllerRules";
 import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
-import { RouteSettings } from "./routes";
+import { routeKey, RouteSettings } from "./routes";
 import { ARTIFACTS, gatewayApiBundle, lockedVersion } from "./upstream";
 import * as v from "./validate";
 
@@ -55,7 +56,11 @@ const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", 
 const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds", "replicas"];
 
 /** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
-export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySettings {
+/**
+ * Reads the `gateway` key. `exposed` is undefined when gateway is not an exposure (its checks then
+ * do not apply); else the echo namespace's Service names, which NGF's data-plane Service must not take.
+ */
+export function parseGateway(raw: unknown, routing: RouteSettings, exposed?: { serviceNames: string[] }): GatewaySettings {
     const o = raw === undefined ? {} : v.object("gateway", raw, GATEWAY_KEYS);
     const d = GATEWAY_DEFAULTS;
     const settings: GatewaySettings = {
@@ -84,23 +89,106 @@ export function parseGateway(raw: unknown, routing: RouteSettings): GatewaySetti
     if (settings.httpPort === settings.httpsPort) {
         throw new ConfigError("gateway.httpsPort", settings.httpsPort, `a port other than gateway.httpPort (${settings.httpPort})`);
     }
-    routing.routes.forEach((r, i) => {
-        const pathKey = i === 0 ? "ingress.path" : `ingress.hosts[${i}].path`;
+    // The routing is the gateway's only when it is an exposure (settings.ts passes none otherwise).
+    const on = exposed !== undefined;
+    // The program installs NGINX Gateway Fabric 2.6.7 and declares the Gateway it programs.
+    const ngf = on && settings.controller.install && !settings.existing;
+    if (ngf) {
+        for (const portKey of ["httpPort", "httpsPort"] as const) {
+            const reserved = NGF_RESERVED_PORTS[settings[portKey]];
+            if (reserved) {
+                throw new ConfigError(
+                    `gateway.${portKey}`,
+                    settings[portKey],
+                    `a listener port other than ${settings[portKey]}: it is ${reserved} (NGINX Gateway Fabric 2.6.7)`,
+                );
+            }
+        }
+    }
+    routing.routes.forEach((r) => {
         const unsafe = HTTPROUTE_PATH_RULES.find((rule) => rule.breaks(r.path));
         if (unsafe) {
-            throw new ConfigError(pathKey, r.path, `a path the HTTPRoute CRD accepts when gateway is an exposure: ${unsafe.says}`);
+            throw new ConfigError(routeKey(r, "path"), r.path, `a path the HTTPRoute CRD accepts when gateway is an exposure: ${unsafe.says}`);
+        }
+        if (r.path.length > GATEWAY_API_LIMITS.pathLength) {
+            throw new ConfigError(
+                routeKey(r, "path"),
+                `${r.path.slice(0, 40)}… (${r.path.length} characters)`,
+                `a path of at most ${GATEWAY_API_LIMITS.pathLength} characters when gateway is an exposure (HTTPRoute spec.rules[].matches[].path.value maxLength)`,
+            );
+        }
+        if (ngf && r.path.startsWith(NGF_INTERNAL_PATH_PREFIX)) {
+            throw new ConfigError(
+                routeKey(r, "path"),
+                r.path,
+                `a path not starting with '${NGF_INTERNAL_PATH_PREFIX}': NGINX Gateway Fabric reserves it for its internal locations and refuses the route`,
+            );
         }
         if (r.pathType === "ImplementationSpecific") {
             // HTTPRoute has PathPrefix, Exact and (extended support) RegularExpression, no
             // implementation-specific matching: the same routing cannot be expressed.
             throw new ConfigError(
-                i === 0 ? "ingress.pathType" : `ingress.hosts[${i}].pathType`,
+                routeKey(r, "pathType"),
                 r.pathType,
                 "Prefix or Exact when gateway is an exposure (HTTPRoute has no ImplementationSpecific path match)",
             );
         }
     });
+    if (on) routeLimits(routing, !settings.existing);
+    if (exposed && !settings.existing) dataPlaneName(o, settings, exposed.serviceNames);
     return settings;
+}
+
+/**
+ * Each host is one HTTPRoute with one rule (one match) per path, and the declared Gateway has one
+ * HTTPS listener per TLS host beside the http one (components/gatewayExposure.ts): the CRDs'
+ * maxItems bound both. A route has one hostname, one parentRef and one backendRef.
+ */
+function routeLimits(routing: RouteSettings, declaresGateway: boolean): void {
+    const perHost = new Map<string | undefined, number>();
+    routing.routes.forEach((r, i) => {
+        const n = (perHost.get(r.host) ?? 0) + 1;
+        perHost.set(r.host, n);
+        if (n > GATEWAY_API_LIMITS.rulesPerRoute) {
+            throw new ConfigError(
+                `ingress.hosts[${i}]`,
+                r.host ?? r.path,
+                `at most ${GATEWAY_API_LIMITS.rulesPerRoute} paths per host (${r.host ?? "any host"} has more) when gateway is an exposure: a host's paths are the rules of one HTTPRoute, and the HTTPRoute CRD allows ${GATEWAY_API_LIMITS.rulesPerRoute} (spec.rules maxItems)`,
+            );
+        }
+    });
+    if (!declaresGateway) return;
+    const tlsHosts = new Set<string>();
+    routing.tls.forEach((t, i) =>
+        t.hosts.forEach((h, j) => {
+            tlsHosts.add(h);
+            if (tlsHosts.size > GATEWAY_API_LIMITS.listeners - 1) {
+                throw new ConfigError(
+                    `ingress.tls[${i}].hosts[${j}]`,
+                    h,
+                    `at most ${GATEWAY_API_LIMITS.listeners - 1} TLS hosts when the program declares the Gateway: each is an HTTPS listener beside the http one, and the Gateway CRD allows ${GATEWAY_API_LIMITS.listeners} listeners (spec.listeners maxItems)`,
+                );
+            }
+        }),
+    );
+}
+
+/**
+ * NGINX Gateway Fabric names the declared Gateway's data-plane Service (and Deployment)
+ * `<gateway.name>-<gateway.className>` in the echo namespace, where the program's Services are
+ * `<serviceName>`, `-nodeport` and `-lb` (settings.ts passes them): one Service would overwrite the other.
+ */
+function dataPlaneName(o: Record<string, unknown>, settings: GatewaySettings, services: string[]): void {
+    const dataPlane = ngfResourceName(settings.name, settings.className);
+    if (!services.includes(dataPlane)) return;
+    // Name the key the user set that makes the names meet.
+    const key = o.name !== undefined ? "gateway.name" : o.className !== undefined ? "gateway.className" : "serviceName";
+    const value = key === "gateway.name" ? settings.name : key === "gateway.className" ? settings.className : services[0];
+    throw new ConfigError(
+        key,
+        value,
+        `names that keep the Gateway's data-plane Service apart from the program's: NGINX Gateway Fabric names it '<gateway.name>-<gateway.className>' in the Gateway's (the echo) namespace, here '${dataPlane}', which is already a Service of the program there (from serviceName: ${services.join(", ")})`,
+    );
 }
 
 function parseController(raw: unknown, existingGateway: boolean): GatewayControllerSettings {

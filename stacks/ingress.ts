@@ -1,9 +1,10 @@
 import { IngressControllerSettings, IngressSettings, ingressNginxValues } from "../components/ingressExposure";
 import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
+import { ingressNginxAnnotationValues, ingressNginxRoutes, sslRedirectAnnotation } from "./controllerRules";
 import { ConfigError } from "./errors";
 import * as kv from "./kubernetesValues";
 import { optional } from "./optional";
-import { parseRoutes } from "./routes";
+import { parseRoutes, routeKey } from "./routes";
 import { ARTIFACTS } from "./upstream";
 import * as v from "./validate";
 
@@ -41,6 +42,9 @@ export function parseIngress(raw: unknown): IngressSettings {
         controller: parseController(o.controller),
     };
     kv.ingressClassAnnotation("ingress.annotations", settings.annotations, "ingress.className", settings.className);
+    // What ingress-nginx 1.15.1 makes of the paths under these annotations (stacks/controllerRules.ts).
+    sslRedirectAnnotation("ingress.annotations", settings.annotations, "ingress.sslRedirect", settings.sslRedirect, settings.tls.length > 0);
+    ingressNginxRoutes(settings.routes, settings.annotations, "ingress.annotations", routeKey);
     if (settings.controller.install) {
         // The chart's IngressClass gets the controller value the program derives from the class.
         const controller = ingressNginxValues(settings).controller as { ingressClassResource: { controllerValue: string } };
@@ -81,5 +85,7 @@ function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
             );
         }
     }
+    // ingress-nginx validates the values of the annotations it reads, and refuses the Ingress otherwise.
+    ingressNginxAnnotationValues(key, annotations);
     return annotations;
 }

@@ -1,4 +1,5 @@
 import { PATH_TYPES, PathType, Route, RouteSettings } from "../components/routing";
+import { deepInspectionRefuses } from "./controllerRules";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
 import * as v from "./validate";
@@ -14,6 +15,19 @@ export type { PathType, Route, RouteSettings, TlsSettings } from "../components/
 
 export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathType };
 
+/** Where each route's path and pathType were set: a host entry's own keys, or the top-level ones it inherits. */
+const ROUTE_KEYS = new WeakMap<Route, { path: string; pathType: string }>();
+
+/**
+ * The config key a route's path or pathType was set at, for errors found after parsing:
+ * `ingress.hosts[i].path` for a host's own path, `ingress.path` for one it inherits.
+ */
+export function routeKey(route: Route, field: "path" | "pathType"): string {
+    const keys = ROUTE_KEYS.get(route);
+    if (!keys) throw new Error("routeKey: a route not made by parseRoutes");
+    return keys[field];
+}
+
 /**
  * Reads `<key>.path`, `<key>.pathType`, `<key>.hosts` and `<key>.tls` from an already-read object.
  * `hosts` entries are host names, or `{ host?, path?, pathType? }` for a host with its own path
@@ -27,20 +41,35 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
         if (!Array.isArray(x)) throw new ConfigError(`${key}.hosts`, x, "a list of host names, or of { host, path, pathType } objects");
         return x;
     });
+    const top = { path: `${key}.path`, pathType: `${key}.pathType` };
+    const keyed = (route: Route, keys: { path: string; pathType: string }): Route => {
+        ROUTE_KEYS.set(route, keys);
+        return route;
+    };
     const routes: Route[] =
         hostsRaw === undefined || hostsRaw.length === 0
-            ? [{ path, pathType }]
+            ? [keyed({ path, pathType }, top)]
             : hostsRaw.map((entry, i) => {
                   const k = `${key}.hosts[${i}]`;
-                  if (typeof entry === "string") return { host: v.hostName(k, entry), path, pathType };
+                  if (typeof entry === "string") return keyed({ host: v.hostName(k, entry), path, pathType }, top);
                   const o = v.object(k, entry, ["host", "path", "pathType"]);
                   const pt = optional(o.pathType, (x) => v.oneOf(`${k}.pathType`, x, PATH_TYPES)) ?? pathType;
+                  const keys = { path: o.path === undefined ? top.path : `${k}.path`, pathType: o.pathType === undefined ? top.pathType : `${k}.pathType` };
                   // No host: any host, as the tutorial's rule (beside named hosts, e.g. a TLS one).
-                  return {
-                      host: optional(o.host, (x) => v.hostName(`${k}.host`, x)),
-                      path: optional(o.path, (x) => validPath(`${k}.path`, x, pt)) ?? path,
-                      pathType: pt,
-                  };
+                  // An inherited path is checked against this entry's pathType too, naming the key it was set at.
+                  return keyed(
+                      {
+                          host: optional(o.host, (x) => v.hostName(`${k}.host`, x)),
+                          path:
+                              o.path === undefined
+                                  ? obj.path === undefined
+                                      ? path
+                                      : validPath(top.path, obj.path, pt, pt === pathType ? "" : ` (${k}.pathType is ${pt})`)
+                                  : validPath(`${k}.path`, o.path, pt),
+                          pathType: pt,
+                      },
+                      keys,
+                  );
               });
 
     const seen = new Set<string>();
@@ -98,14 +127,21 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
     return { routes, tls };
 }
 
-function validPath(key: string, raw: unknown, pathType: PathType): string {
+function validPath(key: string, raw: unknown, pathType: PathType, context = ""): string {
     const path = v.string(key, raw);
     if (!path.startsWith("/")) throw new ConfigError(key, raw, "an absolute path starting with '/', such as '/vericonf'");
     // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
     // these characters in Prefix and Exact paths (controller 1.15.1 internal/ingress/inspector/
     // rules.go: `(?i)^/[[:alnum:]._\-/]*$`); regexes need ImplementationSpecific.
     if (pathType !== "ImplementationSpecific" && !/^\/[A-Za-z0-9/._-]*$/.test(path)) {
-        throw new ConfigError(key, raw, "a path of letters, digits and / . _ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)");
+        throw new ConfigError(
+            key,
+            raw,
+            `a path of letters, digits and / . _ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)${context}`,
+        );
     }
+    // Its deep inspection refuses paths of every type that look like NGINX directives or files.
+    const inspected = deepInspectionRefuses(path);
+    if (inspected) throw new ConfigError(key, raw, `a path ingress-nginx's deep inspection accepts: ${inspected}`);
     return path;
 }

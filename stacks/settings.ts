@@ -115,7 +115,12 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     const ingress = parseIngress(get("ingress"));
     // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
     // paths) only apply when it is an exposure.
-    const gateway = parseGateway(get("gateway"), on("gateway") ? ingress : { routes: [], tls: [] });
+    const serviceNames = [
+        service.name,
+        ...(on("nodePort") ? [`${service.name}${NODE_PORT_SUFFIX}`] : []),
+        ...(on("loadBalancer") ? [`${service.name}${LOAD_BALANCER_SUFFIX}`] : []),
+    ];
+    const gateway = parseGateway(get("gateway"), on("gateway") ? ingress : { routes: [], tls: [] }, on("gateway") ? { serviceNames } : undefined);
     // Each installed controller gets a namespace of its own (the program creates and labels it).
     const installs = (e: Exposure, install: boolean) => on(e) && install;
     if (installs("ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {

@@ -512,7 +512,11 @@ describe("bad gateway config", () => {
 
     it("accepts an ImplementationSpecific ingress path when gateway is not an exposure", async () => {
         const { runProgram } = await import("../support/program");
-        const run = await runProgram({ exposures: "ingress", ingress: { pathType: "ImplementationSpecific", path: "/v(.*)" } });
+        const run = await runProgram({
+            exposures: "ingress",
+            // A regex path needs use-regex (stacks/controllerRules.ts: refused without it).
+            ingress: { pathType: "ImplementationSpecific", path: "/v(.*)", annotations: { "nginx.ingress.kubernetes.io/use-regex": "true" } },
+        });
         assert.strictEqual(run.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 1);
     });
 });
