@@ -12,6 +12,8 @@ export interface IngressControllerSettings extends ControllerSettings {
     /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
     hostPort: boolean;
     replicas: number;
+    /** A maintained fork's controller image instead of the chart's (retired) one; default: the chart's. */
+    image?: { repository: string; tag: string; digest: string };
 }
 
 export interface IngressSettings extends RouteSettings {
@@ -209,6 +211,8 @@ export function ingressNginxValues(s: IngressSettings): Record<string, unknown> 
                 controllerValue: s.className === CHART_INGRESS_CLASS ? "k8s.io/ingress-nginx" : `k8s.io/ingress-${s.className}`,
             },
             electionID: `${c.releaseName}-leader`,
+            // The chart renders `repository:tag@digest` when repository is set (values.yaml controller.image).
+            image: c.image ? { repository: c.image.repository, tag: c.image.tag, digest: c.image.digest } : undefined,
             // The validating webhook rejects bad Ingresses before nginx loads them.
             admissionWebhooks: { enabled: true, createSecretJob: admissionJob, patchWebhookJob: admissionJob },
             // Snippets let any Ingress author inject NGINX config (CVE-2021-25742).

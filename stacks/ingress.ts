@@ -28,7 +28,7 @@ export const INGRESS_DEFAULTS = {
 };
 
 const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "httpsAddress", "sslRedirect", "annotations", "controller"];
-const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas"];
+const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas", "image"];
 
 export function parseIngress(raw: unknown): IngressSettings {
     const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
@@ -64,7 +64,27 @@ function parseController(raw: unknown): IngressControllerSettings {
         nodePorts: parseNodePorts(`${key}.nodePorts`, o.nodePorts),
         hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
         replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
+        image: optional(o.image, (x) => controllerImage(`${key}.image`, x)),
     };
+}
+
+/**
+ * A maintained fork's controller image (ingress-nginx is retired), as a full reference with a tag
+ * and a digest: the chart always renders `<repository>:<tag>` and adds `@<digest>` when it has one
+ * (templates/controller-deployment.yaml L88, _helpers.tpl imageDigest, at helm-chart-4.15.1), and
+ * a controller every request passes through is pinned by content, not by a movable tag.
+ */
+function controllerImage(key: string, raw: unknown): { repository: string; tag: string; digest: string } {
+    const image = kv.pinnedImage(key, raw);
+    const m = /^(.+?):([\w][\w.-]{0,127})@(sha(?:256|384|512):[a-f0-9]+)$/.exec(image);
+    if (!m || m[1].includes("@")) {
+        throw new ConfigError(
+            key,
+            raw,
+            "a full image reference with a tag and a digest, <registry>/<path>:<tag>@sha256:<64 hex digits> (a fork's controller, pinned by content)",
+        );
+    }
+    return { repository: m[1], tag: m[2], digest: m[3] };
 }
 
 function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
