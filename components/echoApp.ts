@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALL_ECHO_PODS, podLabels, Track, trackName, trackSelector } from "./labels";
 
 /** CPU and memory requests and limits, as Kubernetes quantities. */
 export interface ComputeResources {
@@ -18,9 +19,11 @@ export interface NetworkAccess {
 }
 
 export interface EchoAppArgs {
-    namespace: string;
+    namespace: pulumi.Input<string>;
     /** Create the namespace (labelled for the restricted Pod Security Standard), or use an existing one. */
     createNamespace: boolean;
+    /** Which track these pods are (default stable); a canary runs beside the stable one. */
+    track?: Track;
     text: string;
     image: string;
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
@@ -43,24 +46,29 @@ const NONROOT_ID = 65532;
 const PRE_STOP_SLEEP_SECONDS = 10;
 const TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
-/** The labels every Service selects on: the seed's `app: http-echo`, and nothing else. */
-export const ECHO_SELECTOR = { app: "http-echo" } as const;
+/** The labels every stable Service selects on: the seed's `app: http-echo`, and nothing else. */
+export const ECHO_SELECTOR = trackSelector("stable") as { app: "http-echo" };
 /** The named container port; Services and probes refer to the port through it. */
 export const ECHO_PORT_NAME = "http";
 
 /**
- * The http-echo app: its namespace (optionally) and its Deployment.
+ * The http-echo app, one instance per track: its Deployment (and PDB), and for the stable track
+ * its namespace (optionally) and the NetworkPolicy, which covers the pods of every track.
  */
 export class EchoApp extends pulumi.ComponentResource {
     /** The namespace name, resolved only once the namespace exists (so dependents wait for it). */
     public readonly namespace: pulumi.Output<string>;
     public readonly deployment: k8s.apps.v1.Deployment;
-    public readonly selector: Record<string, string> = { ...ECHO_SELECTOR };
+    /** Exactly this track's pods. */
+    public readonly selector: Record<string, string>;
     public readonly containerPort: number;
 
     constructor(name: string, args: EchoAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("echo-exposure:index:EchoApp", name, {}, opts);
         this.containerPort = args.containerPort;
+        const track = args.track ?? "stable";
+        this.selector = trackSelector(track);
+        const objectName = trackName(track);
 
         const ns = args.createNamespace
             ? new k8s.core.v1.Namespace(
@@ -80,22 +88,16 @@ export class EchoApp extends pulumi.ComponentResource {
             : undefined;
         this.namespace = ns ? ns.metadata.name : pulumi.output(args.namespace);
 
-        const labels = {
-            ...ECHO_SELECTOR,
-            "app.kubernetes.io/name": "http-echo",
-            "app.kubernetes.io/instance": name,
-            "app.kubernetes.io/part-of": "echo-exposure",
-            "app.kubernetes.io/managed-by": "pulumi",
-        };
+        const labels = podLabels(track, name);
 
         const probe = { httpGet: { path: "/health", port: ECHO_PORT_NAME } };
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name: "http-echo", namespace: this.namespace, labels },
+                metadata: { name: objectName, namespace: this.namespace, labels },
                 spec: {
                     replicas: args.replicas,
-                    selector: { matchLabels: { ...ECHO_SELECTOR } },
+                    selector: { matchLabels: { ...this.selector } },
                     // Surge first, never drop below the desired ready count during a rollout.
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
                     template: {
@@ -110,7 +112,7 @@ export class EchoApp extends pulumi.ComponentResource {
                                 runAsGroup: NONROOT_ID,
                                 seccompProfile: { type: "RuntimeDefault" },
                             },
-                            ...(args.replicas > 1 ? spreadAcrossNodes() : {}),
+                            ...(args.replicas > 1 ? spreadAcrossNodes(this.selector) : {}),
                             containers: [
                                 {
                                     name: "http-echo",
@@ -149,10 +151,10 @@ export class EchoApp extends pulumi.ComponentResource {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-pdb`,
                 {
-                    metadata: { name: "http-echo", namespace: this.namespace, labels },
+                    metadata: { name: objectName, namespace: this.namespace, labels },
                     spec: {
                         maxUnavailable: 1,
-                        selector: { matchLabels: { ...ECHO_SELECTOR } },
+                        selector: { matchLabels: { ...this.selector } },
                         // Pods that are not ready protect nothing: let drains evict them instead of
                         // blocking on them (the default, IfHealthyBudget, can wedge a node drain).
                         unhealthyPodEvictionPolicy: "AlwaysAllow",
@@ -182,7 +184,8 @@ export class EchoApp extends pulumi.ComponentResource {
             {
                 metadata: { name: "http-echo", namespace: this.namespace, labels },
                 spec: {
-                    podSelector: { matchLabels: { ...ECHO_SELECTOR } },
+                    // Every track's pods: a canary is reached the same ways as the stable pods.
+                    podSelector: { matchLabels: { ...ALL_ECHO_PODS } },
                     policyTypes: ["Ingress", "Egress"],
                     // Anywhere: a rule without `from`. Otherwise only the listed peers. No rule at
                     // all would deny every connection.
@@ -197,8 +200,8 @@ export class EchoApp extends pulumi.ComponentResource {
 }
 
 /** Spread replicas across nodes where possible, without refusing to schedule on a one-node cluster. */
-function spreadAcrossNodes(): Partial<k8s.types.input.core.v1.PodSpec> {
-    const labelSelector = { matchLabels: { ...ECHO_SELECTOR } };
+function spreadAcrossNodes(selector: Record<string, string>): Partial<k8s.types.input.core.v1.PodSpec> {
+    const labelSelector = { matchLabels: { ...selector } };
     return {
         topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector }],
         affinity: {

@@ -2,6 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { findArtifact } from "../../upstream/lock";
 import { sha256 } from "../../upstream/resolver";
+import { ALL_ECHO_PODS, podLabels } from "../../components/labels";
+import { selects } from "../../policy/lib";
 import { chartName, KubeObject, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
 
@@ -32,7 +34,8 @@ const problems = (items: [boolean, string][]) => items.filter(([ok]) => !ok).map
 /** The ingress controller answers ACME HTTP-01, which comes from anywhere: its load balancer is public on purpose. */
 const answersAcme = (d: Declared) => kindOf(d, "Issuer").some((i) => i.spec?.acme?.solvers?.some((s: any) => s.http01?.ingress));
 const ngfCharts = (d: Declared) => d.charts.filter((c) => String(c.chart).endsWith("/nginx-gateway-fabric"));
-const echoPods = (d: Declared) => kindOf(d, "Deployment").filter((o) => o.spec.selector.matchLabels.app === "http-echo");
+/** The echo Deployments of every track: those whose pods carry the all-tracks label (components/labels.ts). */
+const echoPods = (d: Declared) => kindOf(d, "Deployment").filter((o) => selects({ matchLabels: ALL_ECHO_PODS }, o.spec.template.metadata.labels));
 
 const rules: Rule[] = [
     {
@@ -162,7 +165,10 @@ const rules: Rule[] = [
         check: (d) => {
             if (d.config.networkPolicy === false || d.config.networkPolicy === "false") return [];
             const exposures: string[] = Array.isArray(d.config.exposures) ? d.config.exposures : String(d.config.exposures ?? "clusterIP").split(",");
-            const policies = kindOf(d, "NetworkPolicy").filter((p) => p.spec.podSelector.matchLabels?.app === "http-echo");
+            // The policy must select the pods of every track (the stable and a canary's).
+            const policies = kindOf(d, "NetworkPolicy").filter((p) =>
+                (["stable", "canary"] as const).every((t) => selects(p.spec.podSelector, podLabels(t, "echo"))),
+            );
             if (policies.length !== 1) return [`expected one NetworkPolicy selecting the echo pods, found ${policies.length}`];
             const np = policies[0];
             const rulesIn: any[] = np.spec.ingress;
@@ -329,7 +335,7 @@ describe("secure and reliable by default", () => {
                     spec: {
                         replicas: 2,
                         selector: { matchLabels: { app: "http-echo" } },
-                        template: { metadata: { labels: { app: "http-echo" } }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } },
+                        template: { metadata: { labels: podLabels("stable", "echo") }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } },
                     },
                 },
                 { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
