@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
+import { EchoCanary } from "./components/canary";
+import { canaryHelp, inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
@@ -29,6 +30,21 @@ const app = new EchoApp("echo", {
     networkAccess: networkAccess(settings),
 });
 
+// The canary track (when configured): its own Deployment and ClusterIP Service, beside the stable ones.
+const canaryTrack = settings.canary
+    ? new EchoCanary("echo-canary", {
+          namespace: app.namespace,
+          settings: settings.canary,
+          app: settings.app,
+          service: settings.service,
+      })
+    : undefined;
+const routeCanary = canaryTrack && {
+    service: { name: canaryTrack.service.metadata.name, port: settings.service.port },
+    weight: settings.canary!.weight,
+    header: settings.canary!.header,
+};
+
 const services = new ServiceExposures("echo", {
     namespace: app.namespace,
     selector: app.selector,
@@ -49,6 +65,7 @@ const ingress = enabled.has("ingress")
           settings: settings.ingress,
           tlsSecretsProvided: !settings.certManager,
           kubeContext,
+          canary: routeCanary,
       })
     : undefined;
 
@@ -63,6 +80,7 @@ const gateway = enabled.has("gateway")
           settings: settings.gateway,
           kubeContext,
           echoNamespace: settings.namespace,
+          canary: routeCanary,
       })
     : undefined;
 
@@ -113,5 +131,7 @@ export const inClusterCheck = checkCommand(app.namespace, services.primary.metad
 export const tls = certificates
     ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
     : undefined;
+/** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
+export const canary = settings.canary ? canaryHelp(settings.canary, { ingress, gateway }) : undefined;
 /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
 export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");

@@ -84,17 +84,55 @@ export function trustCaCommand(namespace: string, secret: string, context?: stri
  * DNS decides.
  */
 export function httpsCheckCommand(url: string, via: string | undefined, caFile?: string): string {
+    return `curl ${curlArgs(url, via, caFile)}`;
+}
+
+/** curl's arguments for `url` through the proxy at `via` (see httpsCheckCommand), for any scheme. */
+function curlArgs(url: string, via: string | undefined, caFile?: string): string {
     const ca = caFile ? `--cacert ${caFile} ` : "";
     const u = new URL(url);
-    const urlPort = u.port || "443";
+    const defaultPort = u.protocol === "https:" ? "443" : "80";
+    const urlPort = u.port || defaultPort;
     const m = via === undefined ? null : /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(via);
-    if (!m) return `curl ${ca}${url}`;
+    if (!m) return `${ca}${url}`;
     const host = m[1] === "localhost" ? "127.0.0.1" : m[1];
-    const port = m[2] ?? "443";
+    const port = m[2] ?? defaultPort;
     if ((/^[\d.]+$/.test(host) || host.startsWith("[")) && port === urlPort) {
-        return `curl ${ca}--resolve ${u.hostname}:${urlPort}:${host} ${url}`;
+        return `${ca}--resolve ${u.hostname}:${urlPort}:${host} ${url}`;
     }
-    return `curl ${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
+    return `${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
+}
+
+/** A proxy's routes and where clients reach it, for the canary's checks. */
+export interface RoutedProxy {
+    urls: pulumi.Output<string[]>;
+    address: pulumi.Output<string>;
+}
+
+/**
+ * The canary output: its weight and header, and per proxy a command that sends 100 requests to
+ * the proxy's first plain-http route and counts the answers by text (`uniq -c`), so the split can
+ * be read off; with a header, one more that sends it and should count only the canary's text.
+ */
+export function canaryHelp(
+    canary: { weight: number; header?: { name: string; value: string } },
+    proxies: Record<string, RoutedProxy | undefined>,
+): pulumi.Output<{ weight: number; header?: { name: string; value: string }; checks: Record<string, string[]> }> {
+    const entries = Object.entries(proxies).filter((e): e is [string, RoutedProxy] => e[1] !== undefined);
+    return pulumi.all(entries.map(([proxy, p]) => pulumi.all([p.urls, p.address]).apply(([urls, address]) => ({ proxy, urls, address })))).apply((reached) => {
+        const checks: Record<string, string[]> = {};
+        for (const { proxy, urls, address } of reached) {
+            const url = urls.find((u) => u.startsWith("http://")) ?? urls.find((u) => u.startsWith("https://"));
+            if (!url || url.startsWith("pending:")) {
+                checks[proxy] = [url ?? `pending: ${proxy} has no routed URL yet`];
+                continue;
+            }
+            const via = address.startsWith("pending:") ? undefined : address;
+            const count = (extra: string) => `for i in $(seq 100); do curl -s ${extra}${curlArgs(url, via)}; echo; done | sort | uniq -c`;
+            checks[proxy] = [count(""), ...(canary.header ? [count(`-H ${shellQuote(`${canary.header.name}: ${canary.header.value}`)} `)] : [])];
+        }
+        return { weight: canary.weight, ...(canary.header ? { header: canary.header } : {}), checks };
+    });
 }
 
 /** Where Let's Encrypt's staging roots are written, for curl --cacert. */

@@ -60,6 +60,16 @@ export interface GatewayExposureArgs {
      * Secrets there only through a ReferenceGrant, which the component then declares.
      */
     echoNamespace: string;
+    /** A canary beside the stable Service: its share of each routed rule, and a header that always reaches it. */
+    canary?: RouteCanary;
+}
+
+/** How the routes split requests between the stable Service and a canary's. */
+export interface RouteCanary {
+    service: { name: pulumi.Input<string>; port: number };
+    /** Percent (0-100) of requests for the canary. */
+    weight: number;
+    header?: { name: string; value: string };
 }
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1";
@@ -160,8 +170,22 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        const backendRefs = [{ name: args.service.name, port: args.service.port }];
-        const rule = (route: Route) => ({ matches: [{ path: { type: MATCH_TYPE[route.pathType], value: route.path } }], backendRefs });
+        const stable = { name: args.service.name, port: args.service.port };
+        const c = args.canary;
+        // With a canary, every routed rule splits by weight (HTTPBackendRef.weight: proportional,
+        // 0 sends nothing), and a rule matching the header sends every such request to the canary.
+        const backendRefs = c
+            ? [
+                  { ...stable, weight: 100 - c.weight },
+                  { ...c.service, weight: c.weight },
+              ]
+            : [stable];
+        const match = (route: Route) => ({ path: { type: MATCH_TYPE[route.pathType], value: route.path } });
+        const rule = (route: Route) => ({ matches: [match(route)], backendRefs });
+        const routedRules = (route: Route): Record<string, unknown>[] => [
+            ...(c?.header ? [{ matches: [{ ...match(route), headers: [{ type: "Exact", ...c.header }] }], backendRefs: [{ ...c.service }] }] : []),
+            rule(route),
+        ];
 
         // One HTTPRoute per host (hostnames apply to every rule of a route, and hosts may have
         // their own paths). A TLS host is served on its HTTPS listener, and its HTTP listener
@@ -183,7 +207,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 this.httpRoute(`${name}-route${suffix}`, `veri-route${suffix}`, args.namespace, {
                     parentRefs: [{ ...parent, ...(tls ? { sectionName: listenerFor(host!) } : {}) }],
                     hostnames: host ? [host] : undefined,
-                    rules: routes.map(rule),
+                    rules: routes.flatMap(routedRules),
                 }),
             ];
             if (tls) {
@@ -191,8 +215,8 @@ export class GatewayExposure extends pulumi.ComponentResource {
                     this.httpRoute(`${name}-route${suffix}-http`, `veri-route${suffix}-http`, args.namespace, {
                         parentRefs: [{ ...parent, sectionName: "http" }],
                         hostnames: [host!],
-                        rules: routes.map((r) =>
-                            redirect ? { matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: httpsRedirect }] } : rule(r),
+                        rules: routes.flatMap((r): Record<string, unknown>[] =>
+                            redirect ? [{ matches: rule(r).matches, filters: [{ type: "RequestRedirect", requestRedirect: httpsRedirect }] }] : routedRules(r),
                         ),
                     }),
                 );

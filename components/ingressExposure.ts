@@ -38,6 +38,8 @@ export interface IngressExposureArgs {
     tlsSecretsProvided: boolean;
     /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
     kubeContext?: string;
+    /** A canary beside the stable Service: a canary Ingress with its share of requests and header. */
+    canary?: { service: { name: pulumi.Input<string>; port: number }; weight: number; header?: { name: string; value: string } };
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
@@ -53,6 +55,8 @@ export class IngressExposure extends pulumi.ComponentResource {
     /** The controller's Helm release (when the stack installs it). */
     public readonly controller?: k8s.helm.v3.Release;
     public readonly ingress: k8s.networking.v1.Ingress;
+    /** The canary Ingress, when there is a canary. */
+    public readonly canaryIngress?: k8s.networking.v1.Ingress;
     /** Every host/path URL, in config order. */
     public readonly urls: pulumi.Output<string[]>;
     /** host[:port] where clients reach the controller (what DNS for the hosts points at), or a pending message. */
@@ -108,6 +112,8 @@ export class IngressExposure extends pulumi.ComponentResource {
             { parent: this, dependsOn: this.controller ? [this.controller] : [] },
         );
 
+        if (args.canary) this.canaryIngress = this.declareCanary(name, args, hosts);
+
         const reachableStatus = !c.install || c.serviceType === "LoadBalancer";
         const kubectl = kubectlFor(args.kubeContext);
         const controllerService = `${c.releaseName}-controller`;
@@ -133,6 +139,48 @@ export class IngressExposure extends pulumi.ComponentResource {
         this.urls = reach.apply((r) => routeUrls(s, r));
 
         this.registerOutputs({ urls: this.urls, address: this.address });
+    }
+
+    /**
+     * ingress-nginx's canary: a second Ingress with exactly the main one's hosts, paths and path
+     * types (the canary attaches to the main Ingress's locations; one canary per host and path),
+     * marked `canary: "true"`, with its weight and header (docs/user-guide annotations "Canary" and
+     * internal/ingress/controller/controller.go mergeAlternativeBackends at controller-v1.15.1).
+     * Its other annotations would be ignored: it inherits the main Ingress's.
+     */
+    private declareCanary(name: string, args: IngressExposureArgs, hosts: (string | undefined)[]): k8s.networking.v1.Ingress {
+        const s = args.settings;
+        const canary = args.canary!;
+        const backend = { service: { name: canary.service.name, port: { number: canary.service.port } } };
+        return new k8s.networking.v1.Ingress(
+            `${name}-canary-ingress`,
+            {
+                metadata: {
+                    name: "veri-ingress-canary",
+                    namespace: args.namespace,
+                    labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                    annotations: {
+                        "nginx.ingress.kubernetes.io/canary": "true",
+                        "nginx.ingress.kubernetes.io/canary-weight": String(canary.weight),
+                        ...(canary.header
+                            ? {
+                                  "nginx.ingress.kubernetes.io/canary-by-header": canary.header.name,
+                                  "nginx.ingress.kubernetes.io/canary-by-header-value": canary.header.value,
+                              }
+                            : {}),
+                    },
+                },
+                spec: {
+                    ingressClassName: s.className,
+                    rules: hosts.map((host) => ({
+                        host,
+                        http: { paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })) },
+                    })),
+                },
+            },
+            // After the main Ingress: a canary alone is merged into nothing.
+            { parent: this, dependsOn: [this.ingress] },
+        );
     }
 
     private installController(name: string, s: IngressSettings): k8s.helm.v3.Release {

@@ -11,6 +11,9 @@ import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
+import { CANARY_SERVICE_SUFFIX } from "../components/canary";
+import { CanarySettings, parseCanary } from "./canary";
+import { GATEWAY_API_LIMITS } from "./controllerRules";
 
 /** Every way this program can expose the echo app. */
 export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress", "gateway"] as const;
@@ -37,6 +40,7 @@ export const CONFIG_KEYS = [
     "ingress",
     "gateway",
     "certManager",
+    "canary",
 ] as const;
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -84,6 +88,8 @@ export interface Settings {
     gateway: GatewaySettings;
     /** TLS Secrets issued by cert-manager; undefined: they are provided from outside. */
     certManager?: CertManagerSettings;
+    /** A canary track beside the stable one, with a share of the routed requests. */
+    canary?: CanarySettings;
 }
 
 /**
@@ -106,6 +112,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         name: v.serviceName("serviceName", get("serviceName") ?? DEFAULTS.serviceName, [
             ...(on("nodePort") ? [NODE_PORT_SUFFIX] : []),
             ...(on("loadBalancer") ? [LOAD_BALANCER_SUFFIX] : []),
+            ...(get("canary") !== undefined ? [CANARY_SERVICE_SUFFIX] : []),
         ]),
         port: v.port("servicePort", get("servicePort") ?? DEFAULTS.servicePort),
     };
@@ -191,15 +198,33 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             "a fixed https node port, or gateway.httpsAddress (host:port clients reach https on), when a NodePort data plane redirects http to https; or ingress.sslRedirect: false",
         );
     }
+    const image = kv.pinnedImage("image", get("image") ?? DEFAULTS.image);
+    const replicas = v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas");
+    const canary = parseCanary(get("canary"), exposures, { image, replicas });
+    if (canary?.header && on("gateway")) {
+        // With a header, each path is two HTTPRoute rules (the header match, then the weighted
+        // split): a host's paths must fit half of the CRD's spec.rules maxItems.
+        const perHost = new Map<string, number>();
+        for (const r of ingress.routes) perHost.set(r.host ?? "", (perHost.get(r.host ?? "") ?? 0) + 1);
+        const most = Math.max(...perHost.values());
+        if (most > GATEWAY_API_LIMITS.rulesPerRoute / 2) {
+            throw new ConfigError(
+                "canary.header",
+                canary.header,
+                `no header, or at most ${GATEWAY_API_LIMITS.rulesPerRoute / 2} paths per host (one has ${most}): with a header each path is two HTTPRoute rules, and the CRD allows ${GATEWAY_API_LIMITS.rulesPerRoute} per route`,
+            );
+        }
+    }
     return {
         exposures,
         namespace,
         createNamespace,
+        canary,
         app: {
             text: v.string("text", get("text") ?? DEFAULTS.text),
-            image: kv.pinnedImage("image", get("image") ?? DEFAULTS.image),
+            image,
             imagePullPolicy: v.oneOf("imagePullPolicy", get("imagePullPolicy") ?? DEFAULTS.imagePullPolicy, PULL_POLICIES),
-            replicas: v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas"),
+            replicas,
             // The container runs as non-root with every capability dropped: it cannot bind below 1024.
             containerPort: v.integer(
                 "containerPort",
