@@ -143,9 +143,56 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
         const routeHosts = listObjects("httproutes.gateway.networking.k8s.io", "echo").flatMap((r) => r.spec.hostnames ?? []);
         t.check("an HTTPRoute routes the new host", routeHosts.includes("added.localtest.me"), JSON.stringify(routeHosts));
     }
+    await canarySteps(t, stack);
     const [, destroyMs] = await timed(() => destroy(t, stack, "dev"));
     speed.destroySeconds = seconds(destroyMs);
     checkClean(t, "dev");
+}
+
+/**
+ * The canary on dev: turning it on adds its Deployment, Service, canary Ingress and weighted
+ * routes and leaves the stable Deployment the same object (same uid: not replaced); turning it off
+ * removes them, the stable Deployment still the same object.
+ */
+async function canarySteps(t: Tally, stack: Stack): Promise<void> {
+    const uid = () => getObject("deployment", "http-echo", "echo")?.metadata?.uid;
+    const stableUid = uid();
+    const canary = { text: "hello from the canary", weight: 20, header: { name: "X-Canary", value: "always" } };
+    await stack.setConfig("echo-exposure:canary", { value: JSON.stringify(canary) });
+    if (await t.step("up with a canary (weight 20, header X-Canary)", () => stack.up({ onOutput: logTo("dev") }))) {
+        t.check("the stable Deployment is the same object (not replaced)", uid() === stableUid && stableUid !== undefined);
+        t.check(
+            "the canary Deployment runs its pods",
+            listObjects("pods", "echo").some((p) => p.metadata.labels?.app === "http-echo-canary" && p.status.phase === "Running"),
+        );
+        const endpoints = getObject("endpoints", "veri-service-canary", "echo")?.subsets?.[0]?.addresses ?? [];
+        t.check("veri-service-canary has the canary pods as endpoints", endpoints.length === 1, JSON.stringify(endpoints));
+        const stableEndpoints = getObject("endpoints", "veri-service", "echo")?.subsets?.[0]?.addresses ?? [];
+        t.check(
+            "veri-service still has only the stable pods (2)",
+            stableEndpoints.length === 2,
+            JSON.stringify(stableEndpoints.map((a: any) => a.targetRef?.name)),
+        );
+        const annotations = getObject("ingress", "veri-ingress-canary", "echo")?.metadata?.annotations ?? {};
+        t.check(
+            "the canary Ingress carries weight 20 and the header",
+            annotations["nginx.ingress.kubernetes.io/canary-weight"] === "20" && annotations["nginx.ingress.kubernetes.io/canary-by-header"] === "X-Canary",
+        );
+        const weights = listObjects("httproutes.gateway.networking.k8s.io", "echo")
+            .flatMap((r) => r.spec.rules)
+            .filter((r: any) => (r.backendRefs ?? []).length === 2)
+            .map((r: any) => r.backendRefs.map((b: any) => b.weight).join("/"));
+        t.check("the routed HTTPRoute rules split 80/20", weights.length > 0 && weights.every((w: string) => w === "80/20"), JSON.stringify(weights));
+        await t.step("preview --expect-no-changes with the canary", () => stack.preview({ expectNoChanges: true }));
+    }
+    await stack.removeConfig("echo-exposure:canary");
+    if (await t.step("up without the canary", () => stack.up({ onOutput: logTo("dev") }))) {
+        t.check(
+            "the canary's objects are gone",
+            getObject("deployment", "http-echo-canary", "echo") === undefined && getObject("ingress", "veri-ingress-canary", "echo") === undefined,
+        );
+        t.check("the stable Deployment is still the same object", uid() === stableUid);
+    }
 }
 
 function runningEchoPods(): any[] {
