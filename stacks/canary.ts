@@ -18,6 +18,8 @@ const KEYS = ["text", "image", "replicas", "weight", "header"];
  * HTTPRoute's header matches in standard-install.yaml v1.5.1); ingress-nginx takes any string.
  */
 const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** ingress-nginx's parser.BasicCharsRegex (spaces removed first), which the canary-by-header annotations must match. */
+const INGRESS_NGINX_HEADER = /^[-._~a-zA-Z0-9/:]+$/;
 
 export function parseCanary(raw: unknown, exposures: string[], stable: { image: string; replicas: number }): CanarySettings | undefined {
     if (raw === undefined || raw === null) return undefined;
@@ -42,6 +44,25 @@ export function parseCanary(raw: unknown, exposures: string[], stable: { image: 
         const value = optional(h.value, (y) => v.string("canary.header.value", y)) ?? "always";
         if (value.length > 4096 || /[\r\n]/.test(value)) {
             throw new ConfigError("canary.header.value", h.value, "a header value of at most 4096 characters, on one line (Gateway API HTTPHeaderMatch.value)");
+        }
+        if (exposures.includes("ingress")) {
+            // ingress-nginx 1.15.1 validates both annotations with its BasicCharsRegex
+            // (internal/ingress/annotations/canary/main.go, parser/validators.go), and nginx drops
+            // request headers with '_' unless enable-underscores-in-headers is set.
+            if (!INGRESS_NGINX_HEADER.test(name) || name.includes("_")) {
+                throw new ConfigError(
+                    "canary.header.name",
+                    h.name,
+                    "with the ingress exposure, letters, digits and '-', '.', '~', '/', ':' only (ingress-nginx's annotation validation; nginx drops headers with '_')",
+                );
+            }
+            if (!INGRESS_NGINX_HEADER.test(value.replace(/\s/g, ""))) {
+                throw new ConfigError(
+                    "canary.header.value",
+                    h.value,
+                    "with the ingress exposure, letters, digits and '-', '.', '_', '~', '/', ':' only (ingress-nginx's annotation validation)",
+                );
+            }
         }
         return { name, value };
     });

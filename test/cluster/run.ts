@@ -127,11 +127,14 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     await t.step("preview --expect-no-changes after refresh", () => stack.preview({ expectNoChanges: true }));
 
     // A change reaches the cluster: more replicas, and one more host on the Ingress and the routes.
-    await stack.setConfig("echo-exposure:replicas", { value: "2" });
-    const ingress = JSON.parse((await stack.getConfig("echo-exposure:ingress")).value);
-    ingress.hosts.push({ host: "added.localtest.me" });
-    await stack.setConfig("echo-exposure:ingress", { value: JSON.stringify(ingress) });
-    if (await t.step("up with replicas 2 and a new host", () => stack.up())) {
+    const change = async () => {
+        await stack.setConfig("echo-exposure:replicas", { value: "2" });
+        const ingress = JSON.parse((await stack.getConfig("echo-exposure:ingress")).value);
+        ingress.hosts.push({ host: "added.localtest.me" });
+        await stack.setConfig("echo-exposure:ingress", { value: JSON.stringify(ingress) });
+        return stack.up();
+    };
+    if (await t.step("up with replicas 2 and a new host", change)) {
         t.check("the Deployment has 2 replicas", getObject("deployment", "http-echo", "echo")?.spec?.replicas === 2);
         t.check("2 echo pods run", runningEchoPods().length === 2, podSummary());
         const rules = getObject("ingress", "veri-ingress", "echo")?.spec?.rules ?? [];
@@ -158,8 +161,11 @@ async function canarySteps(t: Tally, stack: Stack): Promise<void> {
     const uid = () => getObject("deployment", "http-echo", "echo")?.metadata?.uid;
     const stableUid = uid();
     const canary = { text: "hello from the canary", weight: 20, header: { name: "X-Canary", value: "always" } };
-    await stack.setConfig("echo-exposure:canary", { value: JSON.stringify(canary) });
-    if (await t.step("up with a canary (weight 20, header X-Canary)", () => stack.up({ onOutput: logTo("dev") }))) {
+    const on = async () => {
+        await stack.setConfig("echo-exposure:canary", { value: JSON.stringify(canary) });
+        return stack.up({ onOutput: logTo("dev") });
+    };
+    if (await t.step("up with a canary (weight 20, header X-Canary)", on)) {
         t.check("the stable Deployment is the same object (not replaced)", uid() === stableUid && stableUid !== undefined);
         t.check(
             "the canary Deployment runs its pods",
@@ -185,8 +191,11 @@ async function canarySteps(t: Tally, stack: Stack): Promise<void> {
         t.check("the routed HTTPRoute rules split 80/20", weights.length > 0 && weights.every((w: string) => w === "80/20"), JSON.stringify(weights));
         await t.step("preview --expect-no-changes with the canary", () => stack.preview({ expectNoChanges: true }));
     }
-    await stack.removeConfig("echo-exposure:canary");
-    if (await t.step("up without the canary", () => stack.up({ onOutput: logTo("dev") }))) {
+    const off = async () => {
+        await stack.removeConfig("echo-exposure:canary");
+        return stack.up({ onOutput: logTo("dev") });
+    };
+    if (await t.step("up without the canary", off)) {
         t.check(
             "the canary's objects are gone",
             getObject("deployment", "http-echo-canary", "echo") === undefined && getObject("ingress", "veri-ingress-canary", "echo") === undefined,

@@ -151,6 +151,11 @@ describe("canary: routing", () => {
 });
 
 describe("canary: refused before anything is declared", () => {
+    it("a header value ingress-nginx would refuse is fine through the Gateway alone", async () => {
+        const run = await runProgram({ exposures: "gateway", canary: { ...canary, header: { name: "X-Canary!", value: "v2+beta" } } });
+        assert.ok(run.ofType(ROUTE).length > 0);
+    });
+
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
         ["a weight above 100", { ...base, canary: { text: "c", weight: 101 } }, "canary.weight", /a whole percentage of requests for the canary from 0 to 100/],
         ["a negative weight", { ...base, canary: { text: "c", weight: -5 } }, "canary.weight", /from 0 to 100/],
@@ -159,6 +164,19 @@ describe("canary: refused before anything is declared", () => {
         ["a header name with a space", { ...base, canary: { ...canary, header: { name: "X Canary" } } }, "canary.header.name", /HTTPHeaderName/],
         ["a header name with a colon", { ...base, canary: { ...canary, header: { name: "X-Canary:" } } }, "canary.header.name", /HTTPHeaderName/],
         ["a header name with non-ASCII", { ...base, canary: { ...canary, header: { name: "X-Kanärie" } } }, "canary.header.name", /HTTPHeaderName/],
+        [
+            "a header value ingress-nginx's webhook refuses",
+            { ...base, canary: { ...canary, header: { name: "X-Canary", value: "v2+beta" } } },
+            "canary.header.value",
+            /ingress-nginx/,
+        ],
+        ["a header name with '_' (nginx drops it)", { ...base, canary: { ...canary, header: { name: "X_Canary" } } }, "canary.header.name", /'_'/],
+        [
+            "a header name with '!' (a token, but not for ingress-nginx)",
+            { ...base, canary: { ...canary, header: { name: "X-Canary!" } } },
+            "canary.header.name",
+            /ingress-nginx/,
+        ],
         ["a canary with only Services", { exposures: "clusterIP,nodePort", canary }, "canary", /only with the ingress or gateway exposure/],
         ["a canary with only a load balancer", { exposures: "loadBalancer", canary }, "canary", /only with the ingress or gateway exposure/],
         ["an unknown key inside canary", { ...base, canary: { text: "c", weigth: 10 } }, "canary.weigth", /did you mean 'weight'/],

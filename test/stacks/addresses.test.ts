@@ -1,31 +1,12 @@
 import * as assert from "assert";
-import { runProgram, runProgramExpectingError, StackConfig } from "../support/program";
+import { runProgram, StackConfig } from "../support/program";
+import { itRejects } from "../support/badConfig";
 
 /*
  * Issue 17: hosts, addresses and CIDRs are refused where a URL parser (or the API server) would
  * refuse or misread them, and every URL the program prints for an accepted value parses with
  * `new URL` (docs/verification.md, "Hosts, addresses and CIDRs").
  */
-
-interface BadCase {
-    why: string;
-    config: StackConfig;
-    key: string;
-    value: string;
-    allowed: RegExp;
-}
-
-/** One case: the program fails with a ConfigError naming the key, the value and what is allowed, and registers nothing. */
-function itRejects(c: BadCase): void {
-    it(`rejects ${c.why}, naming the key, the value and what is allowed, with nothing registered`, async () => {
-        const { error, registered } = await runProgramExpectingError(c.config);
-        assert.strictEqual(error.name, "ConfigError", error.stack);
-        assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
-        assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
-        assert.match(error.message, c.allowed, "says what is allowed");
-        assert.strictEqual(registered, 0, "no resource may be registered");
-    });
-}
 
 /** Where each key's value goes in the stack config, with the exposure that reads it. */
 const at: Record<string, (value: string) => StackConfig> = {

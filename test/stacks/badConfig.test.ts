@@ -1,25 +1,5 @@
 import * as assert from "assert";
-import { runProgramExpectingError, StackConfig } from "../support/program";
-
-interface BadCase {
-    why: string;
-    config: StackConfig;
-    key: string;
-    value: string;
-    allowed: RegExp;
-}
-
-/** One case: the program fails with a ConfigError naming the key, the value and what is allowed, and registers nothing. */
-function itRejects(c: BadCase): void {
-    it(`rejects ${c.why}, naming the key, the value and what is allowed, with nothing registered`, async () => {
-        const { error, registered } = await runProgramExpectingError(c.config);
-        assert.strictEqual(error.name, "ConfigError", error.stack);
-        assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
-        assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
-        assert.match(error.message, c.allowed, "says what is allowed");
-        assert.strictEqual(registered, 0, "no resource may be registered");
-    });
-}
+import { BadCase, itRejects } from "../support/badConfig";
 
 /**
  * Every kind of bad config fails the program with one message that names the key, the value and

@@ -1,33 +1,14 @@
 import * as assert from "assert";
 import { ROOT_CA_SECRET } from "../../components/tlsCertificates";
 import { ACME_ACCOUNT_SECRET } from "../../stacks/certManager";
-import { runProgram, runProgramExpectingError, StackConfig } from "../support/program";
+import { runProgram, StackConfig } from "../support/program";
+import { BadCase, itRejects } from "../support/badConfig";
 
 /*
  * Issue 17, "Certificates" and "Let's Encrypt's own rules": what cert-manager and Let's Encrypt
  * would refuse only after `pulumi up` (an Issuer or a Certificate that never gets Ready) is
  * refused before anything is declared, with the key where the value was set.
  */
-
-interface BadCase {
-    why: string;
-    config: StackConfig;
-    key: string;
-    value: string;
-    allowed: RegExp;
-}
-
-/** One case: the program fails with a ConfigError naming the key, the value and what is allowed, and registers nothing. */
-function itRejects(c: BadCase): void {
-    it(`rejects ${c.why}, naming the key, the value and what is allowed, with nothing registered`, async () => {
-        const { error, registered } = await runProgramExpectingError(c.config);
-        assert.strictEqual(error.name, "ConfigError", error.stack);
-        assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
-        assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
-        assert.match(error.message, c.allowed, `says what is allowed: ${error.message}`);
-        assert.strictEqual(registered, 0, "no resource may be registered");
-    });
-}
 
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const ISSUER = "kubernetes:cert-manager.io/v1:Issuer";

@@ -4,33 +4,14 @@ import * as yaml from "js-yaml";
 import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfResourceName, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
 import { ConfigError } from "../../stacks/errors";
 import { CrdCatalog } from "../support/crdValidation";
-import { runProgram, runProgramExpectingError, StackConfig } from "../support/program";
+import { runProgram, StackConfig } from "../support/program";
 import { upstreamFile } from "../support/upstreamFiles";
+import { itRejects } from "../support/badConfig";
 
 /*
  * What ingress-nginx 1.15.1, NGINX Gateway Fabric 2.6.7 and the Gateway API v1.5.1 CRDs refuse or
  * break on, refused before anything is declared (issue 17; sources in docs/verification.md).
  */
-
-interface BadCase {
-    why: string;
-    config: StackConfig;
-    key: string;
-    value: string;
-    allowed: RegExp;
-}
-
-/** One case: the program fails with a ConfigError naming the key, the value and what is allowed, and registers nothing. */
-function itRejects(c: BadCase): void {
-    it(`rejects ${c.why}, naming the key, the value and what is allowed, with nothing registered`, async () => {
-        const { error, registered } = await runProgramExpectingError(c.config);
-        assert.strictEqual(error.name, "ConfigError", error.stack);
-        assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
-        assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
-        assert.match(error.message, c.allowed, "says what is allowed");
-        assert.strictEqual(registered, 0, "no resource may be registered");
-    });
-}
 
 const NGINX = "nginx.ingress.kubernetes.io/";
 const annotated = (annotations: Record<string, string>, ingress: Record<string, unknown> = {}): StackConfig => ({

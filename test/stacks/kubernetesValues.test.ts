@@ -1,31 +1,12 @@
 import * as assert from "assert";
-import { chartName, ProgramRun, runProgram, runProgramExpectingError, StackConfig } from "../support/program";
+import { chartName, ProgramRun, runProgram, StackConfig } from "../support/program";
+import { itRejects } from "../support/badConfig";
 
 /*
  * Issue 17: values the API server (or the kubelet) refuses, or takes in a way nobody means, fail
  * `pulumi preview` naming the config key, before anything is declared. The rules and their
  * upstream sources: docs/verification.md, "Kubernetes value rules (issue 17)".
  */
-
-interface BadCase {
-    why: string;
-    config: StackConfig;
-    key: string;
-    value: string;
-    allowed: RegExp;
-}
-
-/** One case: the program fails with a ConfigError naming the key, the value and what is allowed, and registers nothing. */
-function itRejects(c: BadCase): void {
-    it(`rejects ${c.why}, naming the key, the value and what is allowed, with nothing registered`, async () => {
-        const { error, registered } = await runProgramExpectingError(c.config);
-        assert.strictEqual(error.name, "ConfigError", error.stack);
-        assert.ok(error.message.includes(`'${c.key}'`), `names the key ${c.key}: ${error.message}`);
-        assert.ok(error.message.includes(c.value), `names the value ${c.value}: ${error.message}`);
-        assert.match(error.message, c.allowed, "says what is allowed");
-        assert.strictEqual(registered, 0, "no resource may be registered");
-    });
-}
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
