@@ -6,7 +6,7 @@ import { ConfigError } from "./errors";
 import { IngressSettings } from "./ingress";
 import { contactProblem, domainProblem, FORBIDDEN_MAIL_DOMAINS, isPlaceholderContact, MAX_NAMES_PER_ORDER } from "./letsEncrypt";
 import { optional } from "./optional";
-import { RouteSettings } from "./routes";
+import { RouteSettings, routingPrefix } from "./routes";
 import * as v from "./validate";
 import { ARTIFACTS, chartSource, lockedVersion } from "./upstream";
 
@@ -173,7 +173,9 @@ function warnAboutPlaceholders(email: string, routing: RouteSettings): void {
         void pulumi.log.warn(`certManager.acme.email '${email}' is a placeholder Let's Encrypt refuses: set your team's address before 'pulumi up'.`);
     }
     if (hosts.length > 0) {
-        void pulumi.log.warn(`ingress.tls hosts ${hosts.join(", ")} are placeholders Let's Encrypt will not issue for: set your own hosts before 'pulumi up'.`);
+        void pulumi.log.warn(
+            `${routingPrefix(routing)}.tls hosts ${hosts.join(", ")} are placeholders Let's Encrypt will not issue for: set your own hosts before 'pulumi up'.`,
+        );
     }
 }
 
@@ -213,7 +215,7 @@ function parsedUrl(s: string): URL | undefined {
 function oneSecretPerCertificate(routing: RouteSettings): void {
     const first = new Map<string, number>();
     routing.tls.forEach((t, i) => {
-        const key = `ingress.tls[${i}].secretName`;
+        const key = `${routingPrefix(routing)}.tls[${i}].secretName`;
         const managed = PROGRAM_SECRETS[t.secretName];
         if (managed !== undefined) {
             throw new ConfigError(
@@ -229,7 +231,7 @@ function oneSecretPerCertificate(routing: RouteSettings): void {
                 key,
                 t.secretName,
                 `a Secret no other ingress.tls entry writes: with certManager each entry is a Certificate writing its own Secret, and ` +
-                    `ingress.tls[${earlier}] already writes '${t.secretName}' (put the hosts in one entry, or name another Secret)`,
+                    `${routingPrefix(routing)}.tls[${earlier}] already writes '${t.secretName}' (put the hosts in one entry, or name another Secret)`,
             );
         }
         first.set(t.secretName, i);
@@ -272,7 +274,7 @@ function letsEncryptIssues(routing: RouteSettings): void {
     routing.tls.forEach((t, i) => {
         const seen = new Set<string>();
         t.hosts.forEach((h, j) => {
-            const key = `ingress.tls[${i}].hosts[${j}]`;
+            const key = `${routingPrefix(routing)}.tls[${i}].hosts[${j}]`;
             const why = domainProblem(h);
             if (why !== undefined)
                 throw new ConfigError(key, h, `a name Let's Encrypt issues certificates for (certManager.issuer is letsEncrypt); not ${why}`);

@@ -3,7 +3,7 @@ import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfRe
 import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
-import { routeKey, RouteSettings } from "./routes";
+import { routeKey, RouteSettings, routingPrefix } from "./routes";
 import { ARTIFACTS, gatewayApiBundle, lockedVersion } from "./upstream";
 import * as v from "./validate";
 
@@ -151,7 +151,7 @@ function routeLimits(routing: RouteSettings, declaresGateway: boolean): void {
         perHost.set(r.host, n);
         if (n > GATEWAY_API_LIMITS.rulesPerRoute) {
             throw new ConfigError(
-                `ingress.hosts[${i}]`,
+                `${routingPrefix(routing)}.hosts[${i}]`,
                 r.host ?? r.path,
                 `at most ${GATEWAY_API_LIMITS.rulesPerRoute} paths per host (${r.host ?? "any host"} has more) when gateway is an exposure: a host's paths are the rules of one HTTPRoute, and the HTTPRoute CRD allows ${GATEWAY_API_LIMITS.rulesPerRoute} (spec.rules maxItems)`,
             );
@@ -164,7 +164,7 @@ function routeLimits(routing: RouteSettings, declaresGateway: boolean): void {
             tlsHosts.add(h);
             if (tlsHosts.size > GATEWAY_API_LIMITS.listeners - 1) {
                 throw new ConfigError(
-                    `ingress.tls[${i}].hosts[${j}]`,
+                    `${routingPrefix(routing)}.tls[${i}].hosts[${j}]`,
                     h,
                     `at most ${GATEWAY_API_LIMITS.listeners - 1} TLS hosts when the program declares the Gateway: each is an HTTPS listener beside the http one, and the Gateway CRD allows ${GATEWAY_API_LIMITS.listeners} listeners (spec.listeners maxItems)`,
                 );

@@ -4,8 +4,9 @@ import { ingressNginxAnnotationValues, ingressNginxRoutes, sslRedirectAnnotation
 import { ConfigError } from "./errors";
 import * as kv from "./kubernetesValues";
 import { optional } from "./optional";
-import { parseRoutes, routeKey } from "./routes";
+import { markRouting, parseRoutes, routeKey } from "./routes";
 import { ARTIFACTS } from "./upstream";
+import * as pulumi from "@pulumi/pulumi";
 import * as v from "./validate";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
@@ -30,20 +31,47 @@ export const INGRESS_DEFAULTS = {
 const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "httpsAddress", "sslRedirect", "annotations", "controller"];
 const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas", "image"];
 
-export function parseIngress(raw: unknown): IngressSettings {
+/** The routing keys: the top-level `routing` holds them; under `ingress` they are deprecated. */
+export const ROUTING_KEYS = ["hosts", "path", "pathType", "tls", "sslRedirect"];
+
+/**
+ * Reads `ingress`, and the routing (hosts, paths, TLS, the redirect) the Ingress and the Gateway
+ * share: from the top-level `routing` key, or from its old place under `ingress`, which keeps
+ * working with a warning in the preview. Both at once is refused: one would silently win.
+ */
+export function parseIngress(raw: unknown, routingRaw?: unknown): IngressSettings {
     const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
+    const legacy = ROUTING_KEYS.filter((k) => o[k] !== undefined);
+    let routing: Record<string, unknown> = o;
+    let prefix = legacy.length > 0 ? "ingress" : "routing";
+    if (routingRaw !== undefined) {
+        if (legacy.length > 0) {
+            throw new ConfigError(
+                `ingress.${legacy[0]}`,
+                o[legacy[0]],
+                `nothing: routing is set, and ingress.${legacy[0]} is its old place; set it once, as routing.${legacy[0]}`,
+            );
+        }
+        routing = v.object("routing", routingRaw, ROUTING_KEYS);
+        prefix = "routing";
+    } else if (legacy.length > 0) {
+        void pulumi.log.warn(
+            `${legacy.map((k) => `ingress.${k}`).join(", ")}: deprecated; move ${legacy.length > 1 ? "them" : "it"} to the top-level routing key (the Ingress and the Gateway both read it). The old place keeps working for now.`,
+        );
+    }
     const settings: IngressSettings = {
-        ...parseRoutes("ingress", o),
+        ...parseRoutes(prefix, routing),
         className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
         address: optional(o.address, (x) => v.hostAndPort("ingress.address", x)),
         httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("ingress.httpsAddress", x)),
-        sslRedirect: optional(o.sslRedirect, (x) => v.boolean("ingress.sslRedirect", x)) ?? INGRESS_DEFAULTS.sslRedirect,
+        sslRedirect: optional(routing.sslRedirect, (x) => v.boolean(`${prefix}.sslRedirect`, x)) ?? INGRESS_DEFAULTS.sslRedirect,
         annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
         controller: parseController(o.controller),
     };
+    markRouting(settings, prefix);
     kv.ingressClassAnnotation("ingress.annotations", settings.annotations, "ingress.className", settings.className);
     // What ingress-nginx 1.15.1 makes of the paths under these annotations (stacks/controllerRules.ts).
-    sslRedirectAnnotation("ingress.annotations", settings.annotations, "ingress.sslRedirect", settings.sslRedirect, settings.tls.length > 0);
+    sslRedirectAnnotation("ingress.annotations", settings.annotations, `${prefix}.sslRedirect`, settings.sslRedirect, settings.tls.length > 0);
     ingressNginxRoutes(settings.routes, settings.annotations, "ingress.annotations", routeKey);
     if (settings.controller.install) {
         // The chart's IngressClass gets the controller value the program derives from the class.

@@ -17,6 +17,19 @@ export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathTyp
 
 /** Where each route's path and pathType were set: a host entry's own keys, or the top-level ones it inherits. */
 const ROUTE_KEYS = new WeakMap<Route, { path: string; pathType: string }>();
+/** Where each routing was set: `routing` (the top-level key) or `ingress` (its deprecated place). */
+const ROUTING_PREFIX = new WeakMap<RouteSettings, string>();
+
+/** Records where the routing of `settings` (which may copy parseRoutes' result) was set. */
+export function markRouting<T extends RouteSettings>(settings: T, prefix: string): T {
+    ROUTING_PREFIX.set(settings, prefix);
+    return settings;
+}
+
+/** The config key the routing was set under, for error messages: `routing` or `ingress`. */
+export function routingPrefix(routing: RouteSettings): string {
+    return ROUTING_PREFIX.get(routing) ?? "routing";
+}
 
 /**
  * The config key a route's path or pathType was set at, for errors found after parsing:
@@ -124,7 +137,9 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
             secretOf.set(h, t.secretName);
         }),
     );
-    return { routes, tls };
+    const settings = { routes, tls };
+    ROUTING_PREFIX.set(settings, key);
+    return settings;
 }
 
 function validPath(key: string, raw: unknown, pathType: PathType, context = ""): string {

@@ -41,6 +41,7 @@ export const CONFIG_KEYS = [
     "gateway",
     "certManager",
     "canary",
+    "routing",
 ] as const;
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
@@ -119,7 +120,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     const createNamespace = v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace);
     const namespace = v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace);
     if (createNamespace) v.creatableNamespace("namespace", namespace, "or set createNamespace: false to deploy into it");
-    const ingress = parseIngress(get("ingress"));
+    const ingress = parseIngress(get("ingress"), get("routing"));
     // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
     // paths) only apply when it is an exposure.
     const serviceNames = [

@@ -129,9 +129,9 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     // A change reaches the cluster: more replicas, and one more host on the Ingress and the routes.
     const change = async () => {
         await stack.setConfig("echo-exposure:replicas", { value: "2" });
-        const ingress = JSON.parse((await stack.getConfig("echo-exposure:ingress")).value);
-        ingress.hosts.push({ host: "added.localtest.me" });
-        await stack.setConfig("echo-exposure:ingress", { value: JSON.stringify(ingress) });
+        const routing = JSON.parse((await stack.getConfig("echo-exposure:routing")).value);
+        routing.hosts.push({ host: "added.localtest.me" });
+        await stack.setConfig("echo-exposure:routing", { value: JSON.stringify(routing) });
         return stack.up();
     };
     if (await t.step("up with replicas 2 and a new host", change)) {

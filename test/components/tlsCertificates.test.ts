@@ -185,7 +185,7 @@ describe("TLS by cert-manager: placeholders", () => {
         );
         const real = await runProgram({
             exposures: "ingress",
-            ingress: { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "t" }] },
+            routing: { hosts: ["echo.corp.dev"], tls: [{ hosts: ["echo.corp.dev"], secretName: "t" }] },
             certManager: { issuer: "letsEncrypt", acme: { email: "platform@corp.dev" } },
         });
         assert.deepStrictEqual(real.warnings, [], "real names: no warning");
