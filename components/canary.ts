@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComputeResources, EchoApp } from "./echoApp";
 import { trackName } from "./labels";
+import { SERVICE_SUFFIXES } from "./names";
 
 /** The canary track: what it answers, how many pods, and which requests go to it. */
 export interface CanarySettings {
@@ -27,7 +28,7 @@ export interface EchoCanaryArgs {
 }
 
 /** The canary Service's name beside the stable one. */
-export const CANARY_SERVICE_SUFFIX = "-canary";
+export const CANARY_SERVICE_SUFFIX = SERVICE_SUFFIXES.canary;
 
 /**
  * The canary track: its Deployment (an EchoApp of track canary: pods no stable selector matches,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALL_ECHO_PODS, podLabels, Track, trackName, trackSelector } from "./labels";
+import { NAMES } from "./names";
 
 /** CPU and memory requests and limits, as Kubernetes quantities. */
 export interface ComputeResources {
@@ -182,7 +183,7 @@ export class EchoApp extends pulumi.ComponentResource {
         new k8s.networking.v1.NetworkPolicy(
             `${name}-network-policy`,
             {
-                metadata: { name: "http-echo", namespace: this.namespace, labels },
+                metadata: { name: NAMES.app, namespace: this.namespace, labels },
                 spec: {
                     // Every track's pods: a canary is reached the same ways as the stable pods.
                     podSelector: { matchLabels: { ...ALL_ECHO_PODS } },

@@ -5,6 +5,7 @@ import { ControllerSettings, helmChart } from "./controllerSettings";
 import { isTls, Route, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
+import { NAMES } from "./names";
 
 export interface GatewayControllerSettings extends ControllerSettings {
     /** Gateway API release whose standard-channel CRDs are installed (pinned; must match the chart). */
@@ -161,7 +162,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 {
                     apiVersion: GATEWAY_API,
                     kind: "ReferenceGrant",
-                    metadata: { name: "echo-tls-for-gateway", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
+                    metadata: { name: NAMES.tlsReferenceGrant, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
                     spec: {
                         from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: s.existing.namespace }],
                         to: tlsSecrets.map((secret) => ({ group: "", kind: "Secret", name: secret })),
@@ -204,7 +205,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
             const tls = host !== undefined && hostsWithTls.includes(host) && !s.existing;
             const redirect = tls && args.sslRedirect;
             const declared = [
-                this.httpRoute(`${name}-route${suffix}`, `veri-route${suffix}`, args.namespace, {
+                this.httpRoute(`${name}-route${suffix}`, `${NAMES.routePrefix}${suffix}`, args.namespace, {
                     parentRefs: [{ ...parent, ...(tls ? { sectionName: listenerFor(host!) } : {}) }],
                     hostnames: host ? [host] : undefined,
                     rules: routes.flatMap(routedRules),
@@ -212,7 +213,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
             ];
             if (tls) {
                 declared.push(
-                    this.httpRoute(`${name}-route${suffix}-http`, `veri-route${suffix}-http`, args.namespace, {
+                    this.httpRoute(`${name}-route${suffix}-http`, `${NAMES.routePrefix}${suffix}-http`, args.namespace, {
                         parentRefs: [{ ...parent, sectionName: "http" }],
                         hostnames: [host!],
                         rules: routes.flatMap((r): Record<string, unknown>[] =>

@@ -5,6 +5,7 @@ import { ControllerSettings, helmChart } from "./controllerSettings";
 import { RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
+import { NAMES } from "./names";
 
 export interface IngressControllerSettings extends ControllerSettings {
     /** Fixed node ports for a NodePort controller (kind/k3d port mappings point at them). */
@@ -90,7 +91,7 @@ export class IngressExposure extends pulumi.ComponentResource {
             `${name}-ingress`,
             {
                 metadata: {
-                    name: "veri-ingress",
+                    name: NAMES.ingress,
                     namespace: args.namespace,
                     labels: { "app.kubernetes.io/part-of": "echo-exposure" },
                     annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
@@ -156,7 +157,7 @@ export class IngressExposure extends pulumi.ComponentResource {
             `${name}-canary-ingress`,
             {
                 metadata: {
-                    name: "veri-ingress-canary",
+                    name: NAMES.canaryIngress,
                     namespace: args.namespace,
                     labels: { "app.kubernetes.io/part-of": "echo-exposure" },
                     annotations: {

@@ -1,3 +1,4 @@
+import { NAMES } from "./names";
 /*
  * The echo pods' labels, in one place. Services select one track; the NetworkPolicy and every
  * check that must see all echo pods select ALL_ECHO_PODS. Nothing else writes these literals.
@@ -20,7 +21,7 @@ export function trackSelector(track: Track): Record<string, string> {
 
 /** The name of a track's Deployment, PDB and (canary) Service suffix: `http-echo`, `http-echo-canary`. */
 export function trackName(track: Track): string {
-    return track === "stable" ? "http-echo" : "http-echo-canary";
+    return track === "stable" ? NAMES.app : NAMES.canaryApp;
 }
 
 /** Every label of a track's pods: its selector, the all-tracks label, and the recommended ones. */

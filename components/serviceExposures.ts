@@ -2,10 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubectlFor } from "./clientCommands";
 import { firstAddress, httpUrl, pending } from "./urls";
+import { SERVICE_SUFFIXES } from "./names";
 
 /** The NodePort and LoadBalancer Services are named `<serviceName><suffix>`. */
-export const NODE_PORT_SUFFIX = "-nodeport";
-export const LOAD_BALANCER_SUFFIX = "-lb";
+export const NODE_PORT_SUFFIX = SERVICE_SUFFIXES.nodePort;
+export const LOAD_BALANCER_SUFFIX = SERVICE_SUFFIXES.loadBalancer;
 
 export interface ServiceExposuresArgs {
     namespace: pulumi.Input<string>;

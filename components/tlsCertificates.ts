@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource, helmChart } from "./controllerSettings";
 import { LONG_HELM_WAIT_SECONDS } from "./ingressExposure";
+import { NAMES } from "./names";
 
 /** How the certificates are issued. */
 export type IssuerChoice =
@@ -64,9 +65,9 @@ const WEBHOOK_AVAILABILITY = {
     ] satisfies k8s.types.input.core.v1.TopologySpreadConstraint[],
 };
 /** The Secret cert-manager keeps the ACME account's private key in (the Issuer's privateKeySecretRef). */
-export const ACME_ACCOUNT_SECRET = "echo-acme-account";
+export const ACME_ACCOUNT_SECRET = NAMES.acmeAccountSecret;
 /** The self-signed root CA's Certificate and Secret (its ca.crt is what clients trust). */
-export const ROOT_CA_SECRET = "echo-root-ca";
+export const ROOT_CA_SECRET = NAMES.rootCaSecret;
 
 /**
  * cert-manager (optionally installed), an issuer, and a Certificate per TLS entry, each waiting

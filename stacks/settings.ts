@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providedTlsAnnotation } from "../components/routeUrls";
-import { LOAD_BALANCER_SUFFIX, NODE_PORT_SUFFIX } from "../components/serviceExposures";
 import { DEFAULTS } from "./defaults";
 import { ConfigError } from "./errors";
 import { optional } from "./optional";
@@ -11,9 +10,9 @@ import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
 import { parseResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
-import { CANARY_SERVICE_SUFFIX } from "../components/canary";
 import { CanarySettings, parseCanary } from "./canary";
 import { GATEWAY_API_LIMITS } from "./controllerRules";
+import { serviceNames, serviceSuffixes } from "../components/names";
 
 /** Every way this program can expose the echo app. */
 export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress", "gateway"] as const;
@@ -108,13 +107,11 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
 
     const exposures = parseExposures(get("exposures") ?? DEFAULTS.exposures);
     const on = (e: Exposure) => exposures.includes(e);
+    // The Services the program derives from serviceName (components/names.ts): each must fit too.
+    const uses = { nodePort: on("nodePort"), loadBalancer: on("loadBalancer"), canary: get("canary") !== undefined };
     const service = {
         // The NodePort and LoadBalancer Services are named after it, so their names must fit too.
-        name: v.serviceName("serviceName", get("serviceName") ?? DEFAULTS.serviceName, [
-            ...(on("nodePort") ? [NODE_PORT_SUFFIX] : []),
-            ...(on("loadBalancer") ? [LOAD_BALANCER_SUFFIX] : []),
-            ...(get("canary") !== undefined ? [CANARY_SERVICE_SUFFIX] : []),
-        ]),
+        name: v.serviceName("serviceName", get("serviceName") ?? DEFAULTS.serviceName, serviceSuffixes(uses)),
         port: v.port("servicePort", get("servicePort") ?? DEFAULTS.servicePort),
     };
     const createNamespace = v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace);
@@ -123,12 +120,11 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     const ingress = parseIngress(get("ingress"), get("routing"));
     // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
     // paths) only apply when it is an exposure.
-    const serviceNames = [
-        service.name,
-        ...(on("nodePort") ? [`${service.name}${NODE_PORT_SUFFIX}`] : []),
-        ...(on("loadBalancer") ? [`${service.name}${LOAD_BALANCER_SUFFIX}`] : []),
-    ];
-    const gateway = parseGateway(get("gateway"), on("gateway") ? ingress : { routes: [], tls: [] }, on("gateway") ? { serviceNames } : undefined);
+    const gateway = parseGateway(
+        get("gateway"),
+        on("gateway") ? ingress : { routes: [], tls: [] },
+        on("gateway") ? { serviceNames: serviceNames(service.name, uses) } : undefined,
+    );
     // Each installed controller gets a namespace of its own (the program creates and labels it).
     const installs = (e: Exposure, install: boolean) => on(e) && install;
     if (installs("ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {
