@@ -5,10 +5,12 @@ import { ServiceType } from "./controller";
 import { ConfigError } from "./errors";
 import { IngressSettings } from "./ingress";
 import { contactProblem, domainProblem, FORBIDDEN_MAIL_DOMAINS, isPlaceholderContact, MAX_NAMES_PER_ORDER } from "./letsEncrypt";
-import { optional } from "./optional";
 import { RouteSettings, routingPrefix } from "./routes";
 import * as v from "./validate";
-import { ARTIFACTS, chartSource, lockedVersion } from "./upstream";
+import type { Config } from "./schema";
+import { ARTIFACTS, chartSource } from "./upstream";
+
+type CertManagerConfig = NonNullable<Config["certManager"]>;
 
 /*
  * `certManager`: TLS Secrets issued by cert-manager instead of made by hand. Absent: the Secrets
@@ -37,16 +39,6 @@ export const ACME_SERVERS = {
     production: "https://acme-v02.api.letsencrypt.org/directory",
     staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
 } as const;
-
-export const CERT_MANAGER_DEFAULTS = {
-    install: true,
-    namespace: "cert-manager",
-    // cert-manager's newest stable release; its chart versions carry the tag's 'v'.
-    chartVersion: "v1.21.1",
-};
-
-const KEYS = ["issuer", "acme", "install", "namespace", "chartVersion"];
-const ISSUERS = ["selfSigned", "letsEncrypt"];
 
 /**
  * The Secret holding the ACME account's private key, which the letsEncrypt Issuer names
@@ -79,18 +71,16 @@ export interface StackContext {
     gateway: { existing?: unknown; httpPort: number; controller: { install: boolean; serviceType: ServiceType } };
 }
 
-export function parseCertManager(raw: unknown, routing: IngressSettings, exposed: Exposed, context: StackContext): CertManagerSettings | undefined {
-    if (raw === undefined || raw === null) return undefined;
-    const o = v.object("certManager", raw, KEYS);
+export function parseCertManager(o: Config["certManager"], routing: IngressSettings, exposed: Exposed, context: StackContext): CertManagerSettings | undefined {
+    if (o === undefined) return undefined;
     if (routing.tls.length === 0 || (!exposed.ingress && !exposed.gateway)) {
         throw new ConfigError(
             "certManager",
-            raw,
+            o,
             "certManager only with something to issue: ingress.tls entries, served through the ingress or gateway exposure (remove certManager, or add them)",
         );
     }
-    const install = optional(o.install, (x) => v.boolean("certManager.install", x)) ?? CERT_MANAGER_DEFAULTS.install;
-    const namespace = optional(o.namespace, (x) => v.dnsLabel("certManager.namespace", x)) ?? CERT_MANAGER_DEFAULTS.namespace;
+    const { install, namespace, chartVersion } = o;
     if (install) v.creatableNamespace("certManager.namespace", namespace, "cert-manager gets a namespace of its own");
     const issuer = parseIssuer(o.issuer, o.acme, exposed);
     oneSecretPerCertificate(routing);
@@ -100,33 +90,21 @@ export function parseCertManager(raw: unknown, routing: IngressSettings, exposed
         reachableOnPort80(issuer.solver, routing, context);
         warnAboutPlaceholders(issuer.email, routing);
     }
-    const chartVersion = optional(o.chartVersion, (x) => taggedVersion("certManager.chartVersion", x)) ?? CERT_MANAGER_DEFAULTS.chartVersion;
-    lockedVersion("certManager.chartVersion", ARTIFACTS.certManager, chartVersion);
     return { issuer, install, namespace, chartVersion, chart: chartSource(ARTIFACTS.certManager, chartVersion, install) };
 }
 
-function parseIssuer(raw: unknown, acmeRaw: unknown, exposed: Exposed): IssuerSettings {
-    const allowed = `${ISSUERS.join(" or ")}, or { kind: ClusterIssuer | Issuer, name } for an issuer that already exists`;
-    if (raw === undefined) throw new ConfigError("certManager.issuer", raw, allowed);
-    if (acmeRaw !== undefined && raw !== "letsEncrypt") {
-        throw new ConfigError("certManager.acme", acmeRaw, "no acme settings unless certManager.issuer is letsEncrypt");
+function parseIssuer(issuer: CertManagerConfig["issuer"], acme: CertManagerConfig["acme"], exposed: Exposed): IssuerSettings {
+    if (acme !== undefined && issuer !== "letsEncrypt") {
+        throw new ConfigError("certManager.acme", acme, "no acme settings unless certManager.issuer is letsEncrypt");
     }
-    if (raw === "selfSigned") return { type: "selfSigned" };
-    if (raw === "letsEncrypt") return { type: "letsEncrypt", ...parseAcme(acmeRaw, exposed) };
-    if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
-        const e = v.object("certManager.issuer", raw, ["kind", "name"]);
-        return {
-            type: "existing",
-            kind: v.oneOf("certManager.issuer.kind", e.kind, ["ClusterIssuer", "Issuer"] as const),
-            name: v.dnsSubdomain("certManager.issuer.name", e.name),
-        };
-    }
-    throw new ConfigError("certManager.issuer", raw, allowed);
+    if (issuer === "selfSigned") return { type: "selfSigned" };
+    if (issuer === "letsEncrypt") return { type: "letsEncrypt", ...parseAcme(acme, exposed) };
+    return { type: "existing", kind: issuer.kind, name: issuer.name };
 }
 
-function parseAcme(raw: unknown, exposed: Exposed): { email: string; server: string; solver: AcmeSolverKind } {
-    const o = raw === undefined ? {} : v.object("certManager.acme", raw, ["email", "server", "solver"]);
-    const email = v.string("certManager.acme.email", o.email);
+function parseAcme(acme: CertManagerConfig["acme"], exposed: Exposed): { email: string; server: string; solver: AcmeSolverKind } {
+    if (acme === undefined) throw new ConfigError("certManager.acme.email", undefined, "a non-empty string");
+    const { email, server } = acme;
     const problem = contactProblem(email);
     if (problem !== undefined) {
         throw new ConfigError(
@@ -136,9 +114,7 @@ function parseAcme(raw: unknown, exposed: Exposed): { email: string; server: str
                 `a plain ASCII address whose domain is a name under a public suffix (it refuses ${FORBIDDEN_MAIL_DOMAINS.join(", ")}); not ${problem}`,
         );
     }
-    const server = optional(o.server, (x) => acmeServer("certManager.acme.server", x)) ?? ACME_SERVERS.production;
-    const solver =
-        optional(o.solver, (x) => v.oneOf("certManager.acme.solver", x, ["ingress", "gateway"] as const)) ?? (exposed.ingress ? "ingress" : "gateway");
+    const solver = acme.solver ?? (exposed.ingress ? "ingress" : "gateway");
     if (!exposed[solver]) {
         throw new ConfigError(
             "certManager.acme.solver",
@@ -185,7 +161,7 @@ function warnAboutPlaceholders(email: string, routing: RouteSettings): void {
  * server publishes the directory at. A bare host answers no directory, and the Issuer never gets
  * Ready.
  */
-function acmeServer(key: string, raw: unknown): string {
+export function acmeServer(key: string, raw: unknown): string {
     if (raw === "production" || raw === "staging") return ACME_SERVERS[raw];
     const allowed = "production, staging, or the https URL of an ACME directory, such as 'https://acme.corp.dev/directory'";
     const url = typeof raw === "string" && /^https:\/\/[^\s/]+(\/\S*)?$/.test(raw) ? parsedUrl(raw) : undefined;
@@ -335,9 +311,9 @@ function reachableOnPort80(solver: AcmeSolverKind, routing: IngressSettings, con
 }
 
 /** cert-manager's chart versions are its release tags: 'v' and an exact version. */
-function taggedVersion(key: string, raw: unknown): string {
+export function taggedVersion(key: string, raw: unknown): string {
     if (typeof raw !== "string" || !/^v\d+\.\d+\.\d+$/.test(raw)) {
-        throw new ConfigError(key, raw, `an exact chart version with its 'v', such as '${CERT_MANAGER_DEFAULTS.chartVersion}' (no ranges, no 'latest')`);
+        throw new ConfigError(key, raw, "an exact chart version with its 'v', such as 'v1.21.1' (no ranges, no 'latest')");
     }
     return raw;
 }

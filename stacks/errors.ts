@@ -23,3 +23,14 @@ export function describe(value: unknown): string {
         return String(value);
     }
 }
+
+/**
+ * Every problem of a stack config at once, so that one `pulumi preview` says all there is to fix.
+ * Each line is one ConfigError's message; `name` stays ConfigError, as the engine prints it.
+ */
+export class ConfigErrors extends Error {
+    constructor(public readonly errors: readonly ConfigError[]) {
+        super(`${errors.length} config errors:\n${errors.map((e) => `  - ${e.message}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}

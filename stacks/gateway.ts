@@ -1,43 +1,13 @@
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
 import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfResourceName } from "./controllerRules";
-import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
+import { parseControllerCommon } from "./controller";
 import { ConfigError } from "./errors";
-import { optional } from "./optional";
 import { routeKey, RouteSettings, routingPrefix } from "./routes";
-import { ARTIFACTS, gatewayApiBundle, lockedVersion } from "./upstream";
+import type { Config } from "./schema";
+import { ARTIFACTS, gatewayApiBundle } from "./upstream";
 import * as v from "./validate";
 
-/**
- * Chart versions known not to work here. NGINX Gateway Fabric runs each Gateway's data plane in the
- * Gateway's namespace, which this program labels for the restricted Pod Security Standard.
- */
-const BROKEN_CHARTS: Record<string, string> = {
-    "2.6.0":
-        "not 2.6.0: its data-plane nginx and init containers lack allowPrivilegeEscalation: false, so the restricted echo namespace rejects them (nginx-gateway-fabric#5276, fixed by #5279 in 2.6.1); use 2.6.7",
-};
-
 export type { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
-
-export const GATEWAY_DEFAULTS = {
-    name: "echo-gateway",
-    className: "nginx",
-    httpPort: 80,
-    httpsPort: 443,
-    controller: {
-        install: true,
-        namespace: "nginx-gateway",
-        releaseName: "ngf",
-        // NGINX Gateway Fabric 2.6.7 (NGINX 1.31.3) supports Gateway API 1.5.1 and carries #5279,
-        // so its data-plane pods meet the restricted Pod Security Standard (2.6.0 does not: see
-        // BROKEN_CHARTS). Its chart declares kubeVersion >= 1.31.0-0.
-        chartVersion: "2.6.7",
-        crdsVersion: "1.5.1",
-        installCrds: true,
-        replicas: 1,
-        serviceType: "LoadBalancer" as ServiceType,
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-    },
-};
 
 /**
  * The CEL rules of the HTTPRoute CRD on Exact and PathPrefix path values (gateway-api v1.5.1,
@@ -52,37 +22,22 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
     { breaks: (p) => p.includes("#"), says: "no '#'" },
 ];
 
-const GATEWAY_KEYS = ["existing", "name", "className", "httpPort", "httpsPort", "nodePorts", "address", "httpsAddress", "controller"];
-const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "crdsVersion", "installCrds", "replicas"];
-
-/** Reads the `gateway` key. The routing (hosts, paths, TLS) is the one `ingress` defines, shared. */
 /**
- * Reads the `gateway` key. `exposed` is undefined when gateway is not an exposure (its checks then
- * do not apply); else the echo namespace's Service names, which NGF's data-plane Service must not take.
+ * Reads the `gateway` key. The routing (hosts, paths, TLS) is the one the Ingress uses, shared.
+ * `exposed` is undefined when gateway is not an exposure (its checks then do not apply); else the
+ * echo namespace's Service names, which NGF's data-plane Service must not take. `set` says which
+ * of name and className the user set (the parsed values always have them, from their defaults).
  */
-export function parseGateway(raw: unknown, routing: RouteSettings, exposed?: { serviceNames: string[] }): GatewaySettings {
-    const o = raw === undefined ? {} : v.object("gateway", raw, GATEWAY_KEYS);
-    const d = GATEWAY_DEFAULTS;
+export function parseGateway(o: Config["gateway"], routing: RouteSettings, exposed?: { serviceNames: string[] }, set: { name?: boolean; className?: boolean } = {}): GatewaySettings {
     const settings: GatewaySettings = {
-        existing: optional(o.existing, (x) => {
-            const e = v.object("gateway.existing", x, ["name", "namespace", "proxyNamespace"]);
-            const namespace = v.dnsLabel("gateway.existing.namespace", e.namespace);
-            return {
-                name: v.dnsSubdomain("gateway.existing.name", e.name),
-                namespace,
-                proxyNamespace: optional(e.proxyNamespace, (y) => v.dnsLabel("gateway.existing.proxyNamespace", y)) ?? namespace,
-            };
-        }),
-        // NGINX Gateway Fabric names the Gateway's data-plane Service `<name>-<className>`
-        // (internal/framework/controller/resource.go, hashing names over 63 characters), and
-        // Service names are DNS-1035 labels: so is the name, and an installed class is a label.
-        name: optional(o.name, (x) => v.serviceName("gateway.name", x)) ?? d.name,
-        className: optional(o.className, (x) => v.dnsSubdomain("gateway.className", x)) ?? d.className,
-        httpPort: optional(o.httpPort, (x) => v.port("gateway.httpPort", x)) ?? d.httpPort,
-        httpsPort: optional(o.httpsPort, (x) => v.port("gateway.httpsPort", x)) ?? d.httpsPort,
-        nodePorts: parseNodePorts("gateway.nodePorts", o.nodePorts),
-        address: optional(o.address, (x) => v.hostAndPort("gateway.address", x)),
-        httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("gateway.httpsAddress", x)),
+        existing: o.existing && { name: o.existing.name, namespace: o.existing.namespace, proxyNamespace: o.existing.proxyNamespace ?? o.existing.namespace },
+        name: o.name,
+        className: o.className,
+        httpPort: o.httpPort,
+        httpsPort: o.httpsPort,
+        nodePorts: o.nodePorts,
+        address: o.address,
+        httpsAddress: o.httpsAddress,
         controller: parseController(o.controller, o.existing !== undefined),
     };
     if (settings.controller.install && !settings.existing) v.dnsLabel("gateway.className", settings.className);
@@ -135,7 +90,7 @@ export function parseGateway(raw: unknown, routing: RouteSettings, exposed?: { s
         }
     });
     if (on) routeLimits(routing, !settings.existing);
-    if (exposed && !settings.existing) dataPlaneName(o, settings, exposed.serviceNames);
+    if (exposed && !settings.existing) dataPlaneName(set, settings, exposed.serviceNames);
     return settings;
 }
 
@@ -178,11 +133,11 @@ function routeLimits(routing: RouteSettings, declaresGateway: boolean): void {
  * `<gateway.name>-<gateway.className>` in the echo namespace, where the program's Services are
  * `<serviceName>`, `-nodeport` and `-lb` (settings.ts passes them): one Service would overwrite the other.
  */
-function dataPlaneName(o: Record<string, unknown>, settings: GatewaySettings, services: string[]): void {
+function dataPlaneName(set: { name?: boolean; className?: boolean }, settings: GatewaySettings, services: string[]): void {
     const dataPlane = ngfResourceName(settings.name, settings.className);
     if (!services.includes(dataPlane)) return;
     // Name the key the user set that makes the names meet.
-    const key = o.name !== undefined ? "gateway.name" : o.className !== undefined ? "gateway.className" : "serviceName";
+    const key = set.name ? "gateway.name" : set.className ? "gateway.className" : "serviceName";
     const value = key === "gateway.name" ? settings.name : key === "gateway.className" ? settings.className : services[0];
     throw new ConfigError(
         key,
@@ -191,22 +146,14 @@ function dataPlaneName(o: Record<string, unknown>, settings: GatewaySettings, se
     );
 }
 
-function parseController(raw: unknown, existingGateway: boolean): GatewayControllerSettings {
-    const key = "gateway.controller";
-    const d = GATEWAY_DEFAULTS.controller;
-    const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
-    const common = parseControllerCommon(key, o, d, [], { artifact: ARTIFACTS.gatewayFabric, refused: BROKEN_CHARTS, unused: existingGateway });
-    const crdsVersion =
-        optional(o.crdsVersion, (x) =>
-            lockedVersion(`${key}.crdsVersion`, ARTIFACTS.gatewayApi, v.exactVersion(`${key}.crdsVersion`, x, d.crdsVersion), "v"),
-        ) ?? d.crdsVersion;
-    const installCrds = optional(o.installCrds, (x) => v.boolean(`${key}.installCrds`, x)) ?? d.installCrds;
+function parseController(o: Config["gateway"]["controller"], existingGateway: boolean): GatewayControllerSettings {
+    const common = parseControllerCommon("gateway.controller", o, { artifact: ARTIFACTS.gatewayFabric, unused: existingGateway });
     return {
         ...common,
-        crdsVersion,
-        installCrds,
+        crdsVersion: o.crdsVersion,
+        installCrds: o.installCrds,
         // The bundle is resolved (mirror or verified download) now, before anything is declared.
-        crdsFile: common.install && !existingGateway && installCrds ? gatewayApiBundle(crdsVersion) : undefined,
-        replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
+        crdsFile: common.install && !existingGateway && o.installCrds ? gatewayApiBundle(o.crdsVersion) : undefined,
+        replicas: o.replicas,
     };
 }

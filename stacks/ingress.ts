@@ -1,50 +1,32 @@
 import { IngressControllerSettings, IngressSettings, ingressNginxValues } from "../components/ingressExposure";
-import { COMMON_CONTROLLER_KEYS, parseControllerCommon, parseNodePorts, ServiceType } from "./controller";
+import { parseControllerCommon } from "./controller";
 import { ingressNginxAnnotationValues, ingressNginxRoutes, sslRedirectAnnotation } from "./controllerRules";
 import { ConfigError } from "./errors";
 import * as kv from "./kubernetesValues";
-import { optional } from "./optional";
-import { markRouting, parseRoutes, routeKey } from "./routes";
+import { markRouting, parseRoutes, routeKey, RoutingConfig } from "./routes";
+import type { Config } from "./schema";
 import { ARTIFACTS } from "./upstream";
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "./validate";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
 
-export const INGRESS_DEFAULTS = {
-    className: "nginx",
-    sslRedirect: true,
-    controller: {
-        install: true,
-        namespace: "ingress-nginx",
-        releaseName: "ingress-nginx",
-        // The project's final release. Charts before 4.11.5 / 4.12.1 are open to CVE-2025-1974
-        // (unauthenticated RCE through the admission webhook).
-        chartVersion: "4.15.1",
-        serviceType: "LoadBalancer" as ServiceType,
-        hostPort: false,
-        replicas: 1,
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-    },
-};
-
-const INGRESS_KEYS = ["className", "path", "pathType", "hosts", "tls", "address", "httpsAddress", "sslRedirect", "annotations", "controller"];
-const CONTROLLER_KEYS = [...COMMON_CONTROLLER_KEYS, "nodePorts", "hostPort", "replicas", "image"];
-
 /** The routing keys: the top-level `routing` holds them; under `ingress` they are deprecated. */
-export const ROUTING_KEYS = ["hosts", "path", "pathType", "tls", "sslRedirect"];
+export const ROUTING_KEYS = ["hosts", "path", "pathType", "tls", "sslRedirect"] as const;
 
 /**
  * Reads `ingress`, and the routing (hosts, paths, TLS, the redirect) the Ingress and the Gateway
  * share: from the top-level `routing` key, or from its old place under `ingress`, which keeps
  * working with a warning in the preview. Both at once is refused: one would silently win.
+ * `routingSet`: whether the user set `routing` (its keys have defaults, so the parsed value is
+ * always there).
  */
-export function parseIngress(raw: unknown, routingRaw?: unknown): IngressSettings {
-    const o = raw === undefined ? {} : v.object("ingress", raw, INGRESS_KEYS);
+export function parseIngress(o: Config["ingress"], routingConfig: Config["routing"], routingSet: boolean): IngressSettings {
     const legacy = ROUTING_KEYS.filter((k) => o[k] !== undefined);
-    let routing: Record<string, unknown> = o;
+    // Under `routing` every key has its default (stacks/schema.ts); under `ingress`, none.
+    let routing = routingConfig as RoutingConfig;
     let prefix = legacy.length > 0 ? "ingress" : "routing";
-    if (routingRaw !== undefined) {
+    if (routingSet) {
         if (legacy.length > 0) {
             throw new ConfigError(
                 `ingress.${legacy[0]}`,
@@ -52,20 +34,21 @@ export function parseIngress(raw: unknown, routingRaw?: unknown): IngressSetting
                 `nothing: routing is set, and ingress.${legacy[0]} is its old place; set it once, as routing.${legacy[0]}`,
             );
         }
-        routing = v.object("routing", routingRaw, ROUTING_KEYS);
         prefix = "routing";
     } else if (legacy.length > 0) {
+        // The old place has no defaults of its own: what it leaves unset keeps routing's defaults.
+        routing = { ...routing, ...Object.fromEntries(legacy.map((k) => [k, o[k]])) };
         void pulumi.log.warn(
             `${legacy.map((k) => `ingress.${k}`).join(", ")}: deprecated; move ${legacy.length > 1 ? "them" : "it"} to the top-level routing key (the Ingress and the Gateway both read it). The old place keeps working for now.`,
         );
     }
     const settings: IngressSettings = {
         ...parseRoutes(prefix, routing),
-        className: optional(o.className, (x) => v.dnsSubdomain("ingress.className", x)) ?? INGRESS_DEFAULTS.className,
-        address: optional(o.address, (x) => v.hostAndPort("ingress.address", x)),
-        httpsAddress: optional(o.httpsAddress, (x) => v.hostAndPort("ingress.httpsAddress", x)),
-        sslRedirect: optional(routing.sslRedirect, (x) => v.boolean(`${prefix}.sslRedirect`, x)) ?? INGRESS_DEFAULTS.sslRedirect,
-        annotations: optional(o.annotations, (x) => ingressAnnotations("ingress.annotations", x)) ?? {},
+        className: o.className,
+        address: o.address,
+        httpsAddress: o.httpsAddress,
+        sslRedirect: routing.sslRedirect,
+        annotations: o.annotations,
         controller: parseController(o.controller),
     };
     markRouting(settings, prefix);
@@ -81,18 +64,13 @@ export function parseIngress(raw: unknown, routingRaw?: unknown): IngressSetting
     return settings;
 }
 
-function parseController(raw: unknown): IngressControllerSettings {
-    const key = "ingress.controller";
-    const d = INGRESS_DEFAULTS.controller;
-    const o = raw === undefined ? {} : v.object(key, raw, CONTROLLER_KEYS);
+function parseController(o: Config["ingress"]["controller"]): IngressControllerSettings {
     return {
-        // fullnameOverride is the release name: the chart's Services are <name>-controller and
-        // <name>-controller-admission.
-        ...parseControllerCommon(key, o, d, ["-controller", "-controller-admission"], { artifact: ARTIFACTS.ingressNginx }),
-        nodePorts: parseNodePorts(`${key}.nodePorts`, o.nodePorts),
-        hostPort: optional(o.hostPort, (x) => v.boolean(`${key}.hostPort`, x)) ?? d.hostPort,
-        replicas: optional(o.replicas, (x) => v.integer(`${key}.replicas`, x, 1, 20, "a whole number of replicas")) ?? d.replicas,
-        image: optional(o.image, (x) => controllerImage(`${key}.image`, x)),
+        ...parseControllerCommon("ingress.controller", o, { artifact: ARTIFACTS.ingressNginx }),
+        nodePorts: o.nodePorts,
+        hostPort: o.hostPort,
+        replicas: o.replicas,
+        image: o.image,
     };
 }
 
@@ -102,7 +80,7 @@ function parseController(raw: unknown): IngressControllerSettings {
  * (templates/controller-deployment.yaml L88, _helpers.tpl imageDigest, at helm-chart-4.15.1), and
  * a controller every request passes through is pinned by content, not by a movable tag.
  */
-function controllerImage(key: string, raw: unknown): { repository: string; tag: string; digest: string } {
+export function controllerImage(key: string, raw: unknown): { repository: string; tag: string; digest: string } {
     const image = kv.pinnedImage(key, raw);
     const m = /^(.+?):([\w][\w.-]{0,127})@(sha(?:256|384|512):[a-f0-9]+)$/.exec(image);
     if (!m || m[1].includes("@")) {
@@ -115,7 +93,7 @@ function controllerImage(key: string, raw: unknown): { repository: string; tag: 
     return { repository: m[1], tag: m[2], digest: m[3] };
 }
 
-function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
+export function ingressAnnotations(key: string, raw: unknown): Record<string, string> {
     const annotations = kv.annotations(key, raw);
     for (const name of Object.keys(annotations)) {
         if (/^nginx\.ingress\.kubernetes\.io\/.*snippet$/.test(name)) {

@@ -1,8 +1,6 @@
 import { PATH_TYPES, PathType, Route, RouteSettings } from "../components/routing";
 import { deepInspectionRefuses } from "./controllerRules";
 import { ConfigError } from "./errors";
-import { optional } from "./optional";
-import * as v from "./validate";
 
 /*
  * The L7 routing of the echo app: which hosts and paths reach it, and which are served over TLS.
@@ -12,8 +10,6 @@ import * as v from "./validate";
 
 export { isTls, PATH_TYPES } from "../components/routing";
 export type { PathType, Route, RouteSettings, TlsSettings } from "../components/routing";
-
-export const ROUTE_DEFAULTS = { path: "/vericonf", pathType: "Prefix" as PathType };
 
 /** Where each route's path and pathType were set: a host entry's own keys, or the top-level ones it inherits. */
 const ROUTE_KEYS = new WeakMap<Route, { path: string; pathType: string }>();
@@ -41,44 +37,47 @@ export function routeKey(route: Route, field: "path" | "pathType"): string {
     return keys[field];
 }
 
-/**
- * Reads `<key>.path`, `<key>.pathType`, `<key>.hosts` and `<key>.tls` from an already-read object.
- * `hosts` entries are host names, or `{ host?, path?, pathType? }` for a host with its own path
- * (without `host`: any host, as the tutorial's rule).
- */
-export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSettings {
-    const pathType = optional(obj.pathType, (x) => v.oneOf(`${key}.pathType`, x, PATH_TYPES)) ?? ROUTE_DEFAULTS.pathType;
-    const path = optional(obj.path, (x) => validPath(`${key}.path`, x, pathType)) ?? ROUTE_DEFAULTS.path;
+/** The routing keys as stacks/schema.ts reads them (under `routing`, or their old place under `ingress`). */
+export interface RoutingConfig {
+    path: string;
+    pathType: PathType;
+    hosts?: (string | { host?: string; path?: string; pathType?: PathType })[];
+    tls?: { hosts: string[]; secretName: string }[];
+    sslRedirect: boolean;
+}
 
-    const hostsRaw = optional(obj.hosts, (x) => {
-        if (!Array.isArray(x)) throw new ConfigError(`${key}.hosts`, x, "a list of host names, or of { host, path, pathType } objects");
-        return x;
-    });
+/**
+ * The routes of `<key>` (`routing`, or `ingress` for the old place). `hosts` entries are host
+ * names, or `{ host?, path?, pathType? }` for a host with its own path (without `host`: any host,
+ * as the tutorial's rule). The rules here are those between the keys: a path's characters depend
+ * on its pathType, a host and path once, TLS hosts routed and in one Secret each.
+ */
+export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
+    const { pathType } = obj;
+    const path = validPath(`${key}.path`, obj.path, pathType);
     const top = { path: `${key}.path`, pathType: `${key}.pathType` };
     const keyed = (route: Route, keys: { path: string; pathType: string }): Route => {
         ROUTE_KEYS.set(route, keys);
         return route;
     };
+    const hosts = obj.hosts ?? [];
     const routes: Route[] =
-        hostsRaw === undefined || hostsRaw.length === 0
+        hosts.length === 0
             ? [keyed({ path, pathType }, top)]
-            : hostsRaw.map((entry, i) => {
+            : hosts.map((entry, i) => {
                   const k = `${key}.hosts[${i}]`;
-                  if (typeof entry === "string") return keyed({ host: v.hostName(k, entry), path, pathType }, top);
-                  const o = v.object(k, entry, ["host", "path", "pathType"]);
-                  const pt = optional(o.pathType, (x) => v.oneOf(`${k}.pathType`, x, PATH_TYPES)) ?? pathType;
-                  const keys = { path: o.path === undefined ? top.path : `${k}.path`, pathType: o.pathType === undefined ? top.pathType : `${k}.pathType` };
+                  if (typeof entry === "string") return keyed({ host: entry, path, pathType }, top);
+                  const pt = entry.pathType ?? pathType;
+                  const keys = { path: entry.path === undefined ? top.path : `${k}.path`, pathType: entry.pathType === undefined ? top.pathType : `${k}.pathType` };
                   // No host: any host, as the tutorial's rule (beside named hosts, e.g. a TLS one).
                   // An inherited path is checked against this entry's pathType too, naming the key it was set at.
                   return keyed(
                       {
-                          host: optional(o.host, (x) => v.hostName(`${k}.host`, x)),
+                          host: entry.host,
                           path:
-                              o.path === undefined
-                                  ? obj.path === undefined
-                                      ? path
-                                      : validPath(top.path, obj.path, pt, pt === pathType ? "" : ` (${k}.pathType is ${pt})`)
-                                  : validPath(`${k}.path`, o.path, pt),
+                              entry.path === undefined
+                                  ? validPath(top.path, obj.path, pt, pt === pathType ? "" : ` (${k}.pathType is ${pt})`)
+                                  : validPath(`${k}.path`, entry.path, pt),
                           pathType: pt,
                       },
                       keys,
@@ -101,29 +100,14 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
     });
 
     const hostNames = routes.map((r) => r.host).filter((h): h is string => h !== undefined);
-    const tlsRaw =
-        optional(obj.tls, (x) => {
-            if (!Array.isArray(x)) throw new ConfigError(`${key}.tls`, x, "a list of { hosts, secretName }");
-            return x;
-        }) ?? [];
-    const tls = tlsRaw.map((entry, i) => {
+    const tls = (obj.tls ?? []).map((t, i) => {
         const k = `${key}.tls[${i}]`;
-        const o = v.object(k, entry, ["hosts", "secretName"]);
-        if (o.secretName === undefined) {
-            throw new ConfigError(
-                `${k}.secretName`,
-                undefined,
-                "the name of a kubernetes.io/tls Secret holding the certificate for these hosts (TLS needs a secret)",
-            );
-        }
-        const secretName = v.dnsSubdomain(`${k}.secretName`, o.secretName);
-        const hosts = v.stringList(`${k}.hosts`, o.hosts ?? []);
-        if (hosts.length === 0) throw new ConfigError(`${k}.hosts`, o.hosts, "a non-empty list of the hosts this certificate serves");
-        hosts.forEach((h, j) => {
+        if (t.hosts.length === 0) throw new ConfigError(`${k}.hosts`, t.hosts, "a non-empty list of the hosts this certificate serves");
+        t.hosts.forEach((h, j) => {
             if (!hostNames.includes(h))
                 throw new ConfigError(`${k}.hosts[${j}]`, h, `one of the routed hosts (${hostNames.join(", ") || "none: set hosts first"})`);
         });
-        return { hosts, secretName };
+        return { hosts: t.hosts, secretName: t.secretName };
     });
     // The Ingress and the Gateway's HTTPS listener take one certificate per host: with two
     // Secrets for a host, ingress-nginx would silently serve the first.
@@ -142,8 +126,8 @@ export function parseRoutes(key: string, obj: Record<string, unknown>): RouteSet
     return settings;
 }
 
-function validPath(key: string, raw: unknown, pathType: PathType, context = ""): string {
-    const path = v.string(key, raw);
+function validPath(key: string, path: string, pathType: PathType, context = ""): string {
+    const raw = path;
     if (!path.startsWith("/")) throw new ConfigError(key, raw, "an absolute path starting with '/', such as '/vericonf'");
     // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
     // these characters in Prefix and Exact paths (controller 1.15.1 internal/ingress/inspector/

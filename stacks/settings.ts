@@ -1,50 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providedTlsAnnotation } from "../components/routeUrls";
-import { DEFAULTS } from "./defaults";
-import { ConfigError } from "./errors";
-import { optional } from "./optional";
+import { ConfigError, ConfigErrors } from "./errors";
 import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
 import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
-import { parseResources, ResourceSettings } from "./resources";
+import { checkResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
 import { CanarySettings, parseCanary } from "./canary";
+import { Config, configSchema, Exposure, PullPolicy } from "./schema";
+import { errorsOf } from "./schemaKit";
 import { GATEWAY_API_LIMITS } from "./controllerRules";
 import { serviceNames, serviceSuffixes } from "../components/names";
 
-/** Every way this program can expose the echo app. */
-export const EXPOSURES = ["clusterIP", "nodePort", "loadBalancer", "ingress", "gateway"] as const;
-export type Exposure = (typeof EXPOSURES)[number];
-
-/** Every key of the project's config namespace; any other is a typo that would be ignored. */
-export const CONFIG_KEYS = [
-    "exposures",
-    "namespace",
-    "createNamespace",
-    "text",
-    "image",
-    "imagePullPolicy",
-    "replicas",
-    "resources",
-    "networkPolicy",
-    "serviceName",
-    "servicePort",
-    "containerPort",
-    "nodePort",
-    "nodeAddress",
-    "localPort",
-    "loadBalancer",
-    "ingress",
-    "gateway",
-    "certManager",
-    "canary",
-    "routing",
-] as const;
-
-export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
-export type PullPolicy = (typeof PULL_POLICIES)[number];
+export { CONFIG_KEYS, EXPOSURES, PULL_POLICIES } from "./schema";
+export type { Exposure, PullPolicy } from "./schema";
 
 export interface LoadBalancerSettings {
     /** spec.loadBalancerSourceRanges: who may reach the load balancer (empty: everyone). */
@@ -93,154 +64,200 @@ export interface Settings {
 }
 
 /**
- * Reads, defaults and validates the whole stack config. It throws a ConfigError on the first bad
- * value, and index.ts calls it before declaring any resource, so bad config never touches the
- * cluster.
+ * Reads, defaults and validates the whole stack config, and index.ts calls it before declaring any
+ * resource, so bad config never touches the cluster. First every key on its own (stacks/schema.ts:
+ * one pass over the whole config); then the rules between keys, section by section. It throws one
+ * error that lists every problem found: all of the first pass's, or else every section's first
+ * (a section that depends on a refused one is not checked: its rules would run on a guess).
  */
 export function loadSettings(config: pulumi.Config = new pulumi.Config()): Settings {
-    for (const key of projectKeys(config)) {
-        if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
-            throw new ConfigError(key, readRaw(config, key), `no such key${v.didYouMean(key, CONFIG_KEYS)}; ${config.name} takes ${CONFIG_KEYS.join(", ")}`);
+    const raw = readAll(config);
+    const parsed = configSchema.safeParse(raw);
+    if (!parsed.success) throw configErrors(errorsOf(parsed.error.issues, raw, config.name));
+    const c = parsed.data as Config;
+    const found: ConfigError[] = [];
+    /** Runs one section's rules; a ConfigError is kept (and undefined returned) so the others still run. */
+    const check = <T>(rules: () => T): T | undefined => {
+        try {
+            return rules();
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            found.push(e);
+            return undefined;
         }
-    }
-    const get = (key: string) => readRaw(config, key);
+    };
 
-    const exposures = parseExposures(get("exposures") ?? DEFAULTS.exposures);
+    const { exposures, namespace, createNamespace } = c;
     const on = (e: Exposure) => exposures.includes(e);
     // The Services the program derives from serviceName (components/names.ts): each must fit too.
-    const uses = { nodePort: on("nodePort"), loadBalancer: on("loadBalancer"), canary: get("canary") !== undefined };
-    const service = {
-        // The NodePort and LoadBalancer Services are named after it, so their names must fit too.
-        name: v.serviceName("serviceName", get("serviceName") ?? DEFAULTS.serviceName, serviceSuffixes(uses)),
-        port: v.port("servicePort", get("servicePort") ?? DEFAULTS.servicePort),
-    };
-    const createNamespace = v.boolean("createNamespace", get("createNamespace") ?? DEFAULTS.createNamespace);
-    const namespace = v.dnsLabel("namespace", get("namespace") ?? DEFAULTS.namespace);
-    if (createNamespace) v.creatableNamespace("namespace", namespace, "or set createNamespace: false to deploy into it");
-    const ingress = parseIngress(get("ingress"), get("routing"));
+    const uses = { nodePort: on("nodePort"), loadBalancer: on("loadBalancer"), canary: c.canary !== undefined };
+    const service = { name: c.serviceName, port: c.servicePort };
+    check(() => v.serviceName("serviceName", c.serviceName, serviceSuffixes(uses)));
+    if (createNamespace) check(() => v.creatableNamespace("namespace", namespace, "or set createNamespace: false to deploy into it"));
+    const ingress = check(() => parseIngress(c.ingress, c.routing, isSet(raw.routing)));
     // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
     // paths) only apply when it is an exposure.
-    const gateway = parseGateway(
-        get("gateway"),
-        on("gateway") ? ingress : { routes: [], tls: [] },
-        on("gateway") ? { serviceNames: serviceNames(service.name, uses) } : undefined,
-    );
-    // Each installed controller gets a namespace of its own (the program creates and labels it).
-    const installs = (e: Exposure, install: boolean) => on(e) && install;
-    if (installs("ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {
+    const gateway =
+        ingress &&
+        check(() =>
+            parseGateway(
+                c.gateway,
+                on("gateway") ? ingress : { routes: [], tls: [] },
+                on("gateway") ? { serviceNames: serviceNames(service.name, uses) } : undefined,
+                { name: isSet(rawAt(raw, "gateway", "name")), className: isSet(rawAt(raw, "gateway", "className")) },
+            ),
+        );
+    const app = check(() => ({
+        text: c.text,
+        image: c.image,
+        imagePullPolicy: c.imagePullPolicy,
+        replicas: c.replicas,
+        containerPort: c.containerPort,
+        resources: checkResources("resources", c.resources),
+    }));
+    const canary = check(() => parseCanary(c.canary, exposures, { image: c.image }));
+    const loadBalancer = check(() => loadBalancerSettings(c.loadBalancer));
+    const certManager =
+        ingress && gateway
+            ? check(() => {
+                  controllerNamespaces(on, namespace, ingress, gateway);
+                  return parseCertManager(
+                      c.certManager,
+                      ingress,
+                      {
+                          ingress: on("ingress"),
+                          gateway: on("gateway"),
+                          restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
+                      },
+                      { namespace, createNamespace, gateway },
+                  );
+              })
+            : undefined;
+    if (ingress && gateway) {
+        check(() => {
+            // The Ingress carries the user's annotations and the program's (components/ingressExposure.ts):
+            // the provided-TLS marker without cert-manager, ssl-redirect "false" for TLS without the redirect.
+            kv.annotationsFit("ingress.annotations", ingress.annotations, {
+                ...(c.certManager ? {} : providedTlsAnnotation(ingress.tls.map((t) => t.secretName))),
+                ...(ingress.tls.length > 0 && !ingress.sslRedirect ? { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } : {}),
+            });
+        });
+        if (certManager?.install) check(() => certManagerNamespace(on, namespace, ingress, gateway, certManager.namespace));
+        check(() => nodePortsOnce(on, c.nodePort, ingress, gateway));
+        check(() => gatewayRedirectPort(on, ingress, gateway));
+        if (canary) check(() => canaryHeaderFits(on, canary, ingress));
+    }
+    if (found.length > 0 || !ingress || !gateway || !app || !loadBalancer) throw configErrors(found);
+    return {
+        exposures,
+        namespace,
+        createNamespace,
+        canary,
+        app,
+        networkPolicy: c.networkPolicy,
+        service,
+        nodePort: { port: c.nodePort, address: c.nodeAddress },
+        portForward: { localPort: c.localPort },
+        loadBalancer,
+        ingress,
+        gateway,
+        certManager,
+    };
+}
+
+/** One ConfigError as it is; several as one error that lists each, in the order they were found. */
+function configErrors(errors: ConfigError[]): Error {
+    if (errors.length === 1) return errors[0];
+    return new ConfigErrors(errors);
+}
+
+const isSet = (x: unknown) => x !== undefined && x !== null;
+const rawAt = (raw: Record<string, unknown>, section: string, key: string): unknown => {
+    const o = raw[section];
+    return typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined;
+};
+
+/** The project's keys as the user wrote them, with YAML nulls dropped (a null means "unset"). */
+function readAll(config: pulumi.Config): Record<string, unknown> {
+    return Object.fromEntries(projectKeys(config).map((k) => [k, dropNulls(readRaw(config, k))]).filter(([, x]) => x !== undefined));
+}
+
+function dropNulls(x: unknown): unknown {
+    if (x === null) return undefined;
+    if (Array.isArray(x)) return x.map(dropNulls);
+    if (typeof x === "object") return Object.fromEntries(Object.entries(x as object).flatMap(([k, y]) => (y === null ? [] : [[k, dropNulls(y)]])));
+    return x;
+}
+
+type On = (e: Exposure) => boolean;
+const installs = (on: On, e: Exposure, install: boolean) => on(e) && install;
+const installsGateway = (on: On, gateway: GatewaySettings) => installs(on, "gateway", gateway.controller.install && !gateway.existing);
+
+/** Each installed controller gets a namespace of its own (the program creates and labels it). */
+function controllerNamespaces(on: On, namespace: string, ingress: IngressSettings, gateway: GatewaySettings): void {
+    if (installs(on, "ingress", ingress.controller.install) && ingress.controller.namespace === namespace) {
         throw new ConfigError("ingress.controller.namespace", namespace, `a namespace other than the echo app's ('${namespace}'): the controller gets its own`);
     }
-    if (installs("gateway", gateway.controller.install && !gateway.existing)) {
-        const taken = [namespace, ...(installs("ingress", ingress.controller.install) ? [ingress.controller.namespace] : [])];
+    if (installsGateway(on, gateway)) {
+        const taken = [namespace, ...(installs(on, "ingress", ingress.controller.install) ? [ingress.controller.namespace] : [])];
         if (taken.includes(gateway.controller.namespace)) {
-            throw new ConfigError(
-                "gateway.controller.namespace",
-                gateway.controller.namespace,
-                `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`,
-            );
+            throw new ConfigError("gateway.controller.namespace", gateway.controller.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
         }
     }
-    const certManager = parseCertManager(
-        get("certManager"),
-        ingress,
-        {
-            ingress: on("ingress"),
-            gateway: on("gateway"),
-            restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
-        },
-        { namespace, createNamespace, gateway },
-    );
-    // The Ingress carries the user's annotations and the program's (components/ingressExposure.ts):
-    // the provided-TLS marker without cert-manager, ssl-redirect "false" for TLS without the redirect.
-    kv.annotationsFit("ingress.annotations", ingress.annotations, {
-        ...(certManager ? {} : providedTlsAnnotation(ingress.tls.map((t) => t.secretName))),
-        ...(ingress.tls.length > 0 && !ingress.sslRedirect ? { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } : {}),
-    });
-    if (certManager?.install) {
-        const taken = [
-            namespace,
-            ...(installs("ingress", ingress.controller.install) ? [ingress.controller.namespace] : []),
-            ...(installs("gateway", gateway.controller.install && !gateway.existing) ? [gateway.controller.namespace] : []),
-        ];
-        if (taken.includes(certManager.namespace)) {
-            throw new ConfigError("certManager.namespace", certManager.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
-        }
+}
+
+function certManagerNamespace(on: On, namespace: string, ingress: IngressSettings, gateway: GatewaySettings, certManagerNamespace: string): void {
+    const taken = [
+        namespace,
+        ...(installs(on, "ingress", ingress.controller.install) ? [ingress.controller.namespace] : []),
+        ...(installsGateway(on, gateway) ? [gateway.controller.namespace] : []),
+    ];
+    if (taken.includes(certManagerNamespace)) {
+        throw new ConfigError("certManager.namespace", certManagerNamespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
     }
-    const nodePort = {
-        port: optional(get("nodePort"), (x) => v.nodePort("nodePort", x)),
-        address: v.host("nodeAddress", get("nodeAddress") ?? DEFAULTS.nodeAddress),
-    };
+}
+
+function nodePortsOnce(on: On, nodePort: number | undefined, ingress: IngressSettings, gateway: GatewaySettings): void {
     uniqueNodePorts([
-        ...(on("nodePort") ? [{ key: "nodePort", port: nodePort.port }] : []),
-        ...(installs("ingress", ingress.controller.install) && ingress.controller.serviceType !== "ClusterIP"
+        ...(on("nodePort") ? [{ key: "nodePort", port: nodePort }] : []),
+        ...(installs(on, "ingress", ingress.controller.install) && ingress.controller.serviceType !== "ClusterIP"
             ? nodePortsOf("ingress.controller.nodePorts", ingress.controller.nodePorts)
             : []),
-        ...(installs("gateway", gateway.controller.install && !gateway.existing) && gateway.controller.serviceType !== "ClusterIP"
-            ? nodePortsOf("gateway.nodePorts", gateway.nodePorts)
-            : []),
+        ...(installsGateway(on, gateway) && gateway.controller.serviceType !== "ClusterIP" ? nodePortsOf("gateway.nodePorts", gateway.nodePorts) : []),
     ]);
-    // A NodePort data plane redirects http to https with the port clients reach https on (NGF
-    // leaves a scheme-only redirect on 443, which a node does not serve): it must be known.
+}
+
+/**
+ * A NodePort data plane redirects http to https with the port clients reach https on (NGF leaves
+ * a scheme-only redirect on 443, which a node does not serve): it must be known.
+ */
+function gatewayRedirectPort(on: On, ingress: IngressSettings, gateway: GatewaySettings): void {
     const gatewayTls = on("gateway") && !gateway.existing && ingress.tls.length > 0 && ingress.sslRedirect;
-    if (
-        gatewayTls &&
-        gateway.controller.install &&
-        gateway.controller.serviceType === "NodePort" &&
-        !gateway.httpsAddress &&
-        gateway.nodePorts.https === undefined
-    ) {
+    if (gatewayTls && gateway.controller.install && gateway.controller.serviceType === "NodePort" && !gateway.httpsAddress && gateway.nodePorts.https === undefined) {
         throw new ConfigError(
             "gateway.nodePorts.https",
             undefined,
             "a fixed https node port, or gateway.httpsAddress (host:port clients reach https on), when a NodePort data plane redirects http to https; or ingress.sslRedirect: false",
         );
     }
-    const image = kv.pinnedImage("image", get("image") ?? DEFAULTS.image);
-    const replicas = v.integer("replicas", get("replicas") ?? DEFAULTS.replicas, 1, 100, "a whole number of replicas");
-    const canary = parseCanary(get("canary"), exposures, { image, replicas });
-    if (canary?.header && on("gateway")) {
-        // With a header, each path is two HTTPRoute rules (the header match, then the weighted
-        // split): a host's paths must fit half of the CRD's spec.rules maxItems.
-        const perHost = new Map<string, number>();
-        for (const r of ingress.routes) perHost.set(r.host ?? "", (perHost.get(r.host ?? "") ?? 0) + 1);
-        const most = Math.max(...perHost.values());
-        if (most > GATEWAY_API_LIMITS.rulesPerRoute / 2) {
-            throw new ConfigError(
-                "canary.header",
-                canary.header,
-                `no header, or at most ${GATEWAY_API_LIMITS.rulesPerRoute / 2} paths per host (one has ${most}): with a header each path is two HTTPRoute rules, and the CRD allows ${GATEWAY_API_LIMITS.rulesPerRoute} per route`,
-            );
-        }
+}
+
+/**
+ * With a header, each path is two HTTPRoute rules (the header match, then the weighted split): a
+ * host's paths must fit half of the CRD's spec.rules maxItems.
+ */
+function canaryHeaderFits(on: On, canary: CanarySettings, ingress: IngressSettings): void {
+    if (!canary.header || !on("gateway")) return;
+    const perHost = new Map<string, number>();
+    for (const r of ingress.routes) perHost.set(r.host ?? "", (perHost.get(r.host ?? "") ?? 0) + 1);
+    const most = Math.max(...perHost.values());
+    if (most > GATEWAY_API_LIMITS.rulesPerRoute / 2) {
+        throw new ConfigError(
+            "canary.header",
+            canary.header,
+            `no header, or at most ${GATEWAY_API_LIMITS.rulesPerRoute / 2} paths per host (one has ${most}): with a header each path is two HTTPRoute rules, and the CRD allows ${GATEWAY_API_LIMITS.rulesPerRoute} per route`,
+        );
     }
-    return {
-        exposures,
-        namespace,
-        createNamespace,
-        canary,
-        app: {
-            text: v.string("text", get("text") ?? DEFAULTS.text),
-            image,
-            imagePullPolicy: v.oneOf("imagePullPolicy", get("imagePullPolicy") ?? DEFAULTS.imagePullPolicy, PULL_POLICIES),
-            replicas,
-            // The container runs as non-root with every capability dropped: it cannot bind below 1024.
-            containerPort: v.integer(
-                "containerPort",
-                get("containerPort") ?? DEFAULTS.containerPort,
-                1024,
-                65535,
-                "a port the non-root echo container can bind (it has no NET_BIND_SERVICE capability)",
-            ),
-            resources: optional(get("resources"), (x) => parseResources("resources", x, DEFAULTS.resources)) ?? DEFAULTS.resources,
-        },
-        networkPolicy: v.boolean("networkPolicy", get("networkPolicy") ?? DEFAULTS.networkPolicy),
-        service,
-        nodePort,
-        portForward: { localPort: v.port("localPort", get("localPort") ?? DEFAULTS.localPort) },
-        loadBalancer: parseLoadBalancer(get("loadBalancer")),
-        ingress,
-        gateway,
-        certManager,
-    };
 }
 
 interface FixedNodePort {
@@ -266,29 +283,8 @@ function uniqueNodePorts(fixed: FixedNodePort[]): void {
     }
 }
 
-/** `exposures` is a YAML/JSON list or a comma-separated string; names are case-sensitive. */
-export function parseExposures(raw: unknown): Exposure[] {
-    const allowed = `a non-empty list (or comma-separated string) of ${EXPOSURES.join(", ")}`;
-    const items = typeof raw === "string" ? raw.split(",").map((s) => s.trim()) : raw;
-    if (!Array.isArray(items) || items.length === 0 || items.every((s) => s === "")) {
-        throw new ConfigError("exposures", raw, allowed);
-    }
-    for (const item of items) {
-        if (!(EXPOSURES as readonly unknown[]).includes(item)) {
-            throw new ConfigError("exposures", raw, `${allowed} (${JSON.stringify(item)} is not one of them)`);
-        }
-    }
-    return [...new Set(items as Exposure[])];
-}
-
-function parseLoadBalancer(raw: unknown): LoadBalancerSettings {
-    const lb = raw === undefined ? {} : v.object("loadBalancer", raw, ["sourceRanges", "annotations", "skipAwait"]);
-    const sourceRanges = optional(lb.sourceRanges, (x) => v.stringList("loadBalancer.sourceRanges", x)) ?? [];
-    const skipAwait = optional(lb.skipAwait, (x) => v.boolean("loadBalancer.skipAwait", x)) ?? false;
-    return {
-        sourceRanges: sourceRanges.map((r, i) => v.cidr(`loadBalancer.sourceRanges[${i}]`, r)),
-        // components/serviceExposures.ts adds pulumi.com/skipAwait to the same Service.
-        annotations: optional(lb.annotations, (x) => kv.annotations("loadBalancer.annotations", x, skipAwait ? { "pulumi.com/skipAwait": "true" } : {})) ?? {},
-        skipAwait,
-    };
+function loadBalancerSettings(lb: Config["loadBalancer"]): LoadBalancerSettings {
+    // components/serviceExposures.ts adds pulumi.com/skipAwait to the same Service.
+    if (lb.skipAwait) kv.annotationsFit("loadBalancer.annotations", lb.annotations, { "pulumi.com/skipAwait": "true" });
+    return { sourceRanges: lb.sourceRanges, annotations: lb.annotations, skipAwait: lb.skipAwait };
 }

@@ -1,0 +1,251 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+import { didYouMean } from "./validate";
+
+/*
+ * The few building blocks stacks/schema.ts declares every config key with. A key is declared once:
+ * its type (as JSON Schema, for editors), its default, its one-line description, and the check
+ * that reads it, which is one of the validators in validate.ts / kubernetesValues.ts, so the
+ * error's "allowed" text is the same wherever the value is refused. zod walks the tree, collects
+ * every problem in one pass and gives each its path; errorsOf() turns them into ConfigErrors.
+ */
+
+/** A JSON Schema fragment (draft 2020-12) describing what a key accepts, for config.schema.json. */
+export type JsonSchema = Record<string, unknown>;
+
+/** What every declared key carries besides its check. */
+export interface KeyMeta {
+    description: string;
+    /** What a wrong value is told (lists; a key's check says it itself). */
+    allowed?: string;
+    /** The JSON Schema of the values the key takes in Pulumi.<stack>.yaml. */
+    json: JsonSchema;
+    /** The value used when the key is not set (also in config.schema.json and docs/configuration.md). */
+    default?: unknown;
+    /** How the default is described where it is not one value ("allocated by the cluster"). */
+    defaultText?: string;
+    /** An old place of a key that keeps working (with a warning): editors strike it through. */
+    deprecated?: boolean;
+    /** A key an object must have (JSON Schema `required`). */
+    required?: boolean;
+}
+
+/** A validator as validate.ts writes them: takes the key (for its error) and the raw value. */
+export type Check<T> = (key: string, raw: unknown) => T;
+
+/** Stands for the key in a validator's ConfigError; errorsOf() puts the issue's real path there. */
+const HERE = "\u0000";
+
+/** Pulumi hands top-level scalars over as strings: a number or boolean may be written either way. */
+export const JSON_TYPES = {
+    integer: (minimum: number, maximum: number): JsonSchema => ({
+        anyOf: [
+            { type: "integer", minimum, maximum },
+            { type: "string", pattern: "^[0-9]+$" },
+        ],
+    }),
+    boolean: { anyOf: [{ type: "boolean" }, { enum: ["true", "false"] }] } as JsonSchema,
+    string: { type: "string", minLength: 1 } as JsonSchema,
+    stringList: { type: "array", items: { type: "string" } } as JsonSchema,
+    stringMap: { type: "object", additionalProperties: { type: "string" } } as JsonSchema,
+    oneOf: (values: readonly string[]): JsonSchema => ({ enum: [...values] }),
+};
+
+function issueFrom(ctx: z.core.ParsePayload<unknown> | { issues: unknown[] }, e: ConfigError, raw: unknown): void {
+    (ctx as { issues: unknown[] }).issues.push({
+        code: "custom",
+        message: e.allowed,
+        input: raw,
+        path: [],
+        params: { suffix: e.key.startsWith(HERE) ? e.key.slice(HERE.length) : "", value: e.value },
+    });
+}
+
+/**
+ * One key: `check` reads the value (and throws the ConfigError that says what is allowed); an unset
+ * key takes `meta.default`, or stays undefined when it has none and is not required.
+ */
+export function key<T>(check: Check<T>, meta: KeyMeta & { default: T }): z.ZodType<T, unknown>;
+export function key<T>(check: Check<T>, meta: KeyMeta & { required: true }): z.ZodType<T, unknown>;
+export function key<T>(check: Check<T>, meta: KeyMeta): z.ZodType<T | undefined, unknown>;
+export function key<T>(check: Check<T>, meta: KeyMeta): z.ZodType<T | undefined, unknown> {
+    return z
+        .any()
+        .transform((raw, ctx) => {
+            if (raw === undefined && !meta.required) return meta.default as T | undefined;
+            try {
+                return check(HERE, raw);
+            } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                issueFrom(ctx, e, raw);
+                return z.NEVER;
+            }
+        })
+        .meta({ ...meta }) as z.ZodType<T | undefined, unknown>;
+}
+
+/** Objects: `section` keys are declared in `shape`; any other key is refused, with a did-you-mean. */
+export interface SectionMeta {
+    description: string;
+    /** Absent means "not configured" (undefined), not "every default" ({}). */
+    optional?: boolean;
+    required?: boolean;
+    deprecated?: boolean;
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta & { optional: true }): z.ZodType<z.output<z.ZodObject<S>> | undefined, unknown>;
+export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta): z.ZodType<z.output<z.ZodObject<S>>, unknown>;
+export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta): z.ZodType<unknown, unknown> {
+    const keys = Object.keys(shape);
+    // Deprecated keys are still read, but not offered: the docs and the errors show only the new place.
+    const offered = keys.filter((k) => !(z.globalRegistry.get(shape[k] as z.ZodType) as KeyMeta | undefined)?.deprecated);
+    const allowed = `an object with any of the keys ${offered.join(", ")}`;
+    const object = z.looseObject(shape);
+    return z
+        .any()
+        .transform((raw, ctx) => {
+            if (raw === undefined && meta.optional) return undefined;
+            const o = raw === undefined && !meta.required ? {} : raw;
+            if (!isPlainObject(o)) {
+                issueFrom(ctx, new ConfigError(HERE, raw, allowed), raw);
+                return z.NEVER;
+            }
+            const issues = ctx.issues as unknown[];
+            for (const k of Object.keys(o)) {
+                if (!keys.includes(k)) issues.push({ code: "custom", path: [k], message: "", input: o[k], params: { unknownKey: k, known: offered, value: o[k] } });
+            }
+            // Every declared key present (undefined when unset), so each one's default applies.
+            const r = object.safeParse({ ...Object.fromEntries(keys.map((k) => [k, undefined])), ...o });
+            if (!r.success) issues.push(...r.error.issues);
+            if (!r.success || issues.length > 0) return z.NEVER;
+            return Object.fromEntries(keys.map((k) => [k, (r.data as Record<string, unknown>)[k]]));
+        })
+        .meta({ ...meta, shape });
+}
+
+/** A list whose items are each declared by `item`; `allowed` is what a value that is no list is told. */
+export function list<T>(item: z.ZodType<T, unknown>, meta: KeyMeta & { allowed: string; default: T[] }): z.ZodType<T[], unknown>;
+export function list<T>(item: z.ZodType<T, unknown>, meta: KeyMeta & { allowed: string }): z.ZodType<T[] | undefined, unknown>;
+export function list<T>(item: z.ZodType<T, unknown>, meta: KeyMeta & { allowed: string }): z.ZodType<T[] | undefined, unknown> {
+    return z
+        .any()
+        .transform((raw, ctx) => {
+            if (raw === undefined && !meta.required) return meta.default as T[] | undefined;
+            if (!Array.isArray(raw)) {
+                issueFrom(ctx, new ConfigError(HERE, raw, meta.allowed), raw);
+                return z.NEVER;
+            }
+            const r = z.array(item).safeParse(raw);
+            if (r.success) return r.data;
+            (ctx.issues as unknown[]).push(...r.error.issues);
+            return z.NEVER;
+        })
+        .meta({ ...meta, item }) as z.ZodType<T[] | undefined, unknown>;
+}
+
+/** One of several shapes (a host name, or a `{ host, path }` object): the first whose test the value passes. */
+export function either<T>(
+    branches: { when: (raw: unknown) => boolean; then: z.ZodType<unknown, unknown> }[],
+    otherwise: Check<never>,
+    meta: KeyMeta,
+): z.ZodType<T, unknown> {
+    return z
+        .any()
+        .transform((raw, ctx) => {
+            const branch = branches.find((b) => b.when(raw));
+            if (branch) {
+                const r = branch.then.safeParse(raw);
+                if (r.success) return r.data;
+                (ctx.issues as unknown[]).push(...r.error.issues);
+                return z.NEVER;
+            }
+            try {
+                return otherwise(HERE, raw);
+            } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                issueFrom(ctx, e, raw);
+                return z.NEVER;
+            }
+        })
+        .meta({ ...meta, either: branches.map((b) => b.then) }) as z.ZodType<T, unknown>;
+}
+
+/** `a.b[0].c`, as the user types the key in errors and docs. */
+export function keyOf(path: readonly PropertyKey[]): string {
+    return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+/** The schema's issues as ConfigErrors, each naming the key, the value and what is allowed. */
+export function errorsOf(issues: readonly z.core.$ZodIssue[], input: unknown, rootName: string): ConfigError[] {
+    return issues.map((issue) => {
+        const params = (issue as { params?: { suffix?: string; value?: unknown; unknownKey?: string; known?: string[] } }).params ?? {};
+        const at = keyOf(issue.path);
+        if (params.unknownKey !== undefined) {
+            const parent = keyOf(issue.path.slice(0, -1)) || rootName;
+            return new ConfigError(
+                at,
+                params.value,
+                `no such key${didYouMean(params.unknownKey, params.known ?? [])}; ${parent} takes ${(params.known ?? []).join(", ")}`,
+            );
+        }
+        const value = "value" in params ? params.value : valueAt(input, issue.path);
+        return new ConfigError(`${at}${params.suffix ?? ""}`, value, issue.message);
+    });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+    let here: unknown = input;
+    for (const p of path) here = isPlainObject(here) || Array.isArray(here) ? (here as Record<PropertyKey, unknown>)[p] : undefined;
+    return here;
+}
+
+/** What a declared schema node carries (the metadata key(), section(), list() and either() attach). */
+interface NodeMeta extends Partial<KeyMeta> {
+    shape?: Record<string, z.ZodType>;
+    item?: z.ZodType;
+    either?: z.ZodType[];
+    optional?: boolean;
+}
+
+export function metaOf(schema: z.ZodType): NodeMeta {
+    const m = z.globalRegistry.get(schema) as NodeMeta | undefined;
+    if (!m) throw new Error("schemaKit: a schema node not declared with key(), section(), list() or either()");
+    return m;
+}
+
+/** The JSON Schema of a declared node: what config.schema.json says of the key. */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+    const m = metaOf(schema);
+    const common: JsonSchema = { description: m.description, ...(m.deprecated ? { deprecated: true } : {}) };
+    if (m.shape) {
+        const entries = Object.entries(m.shape);
+        const required = entries.filter(([, s]) => metaOf(s).required).map(([k]) => k);
+        return {
+            type: "object",
+            ...common,
+            properties: Object.fromEntries(entries.map(([k, s]) => [k, jsonSchemaOf(s)])),
+            ...(required.length > 0 ? { required } : {}),
+            additionalProperties: false,
+        };
+    }
+    if (m.item) return { ...m.json, ...common, items: jsonSchemaOf(m.item), ...(m.default !== undefined ? { default: m.default } : {}) };
+    if (m.either) return { ...common, anyOf: m.either.map(jsonSchemaOf) };
+    return { ...m.json, ...common, ...(m.default !== undefined ? { default: m.default } : {}) };
+}
+
+/** One documented key: its dotted name and what it was declared with. */
+export interface DeclaredKey {
+    key: string;
+    meta: NodeMeta;
+}
+
+/** Every declared key, depth first (a section, then its keys), as docs/configuration.md lists them. */
+export function declaredKeys(shape: Record<string, z.ZodType>, prefix = ""): DeclaredKey[] {
+    return Object.entries(shape).flatMap(([k, s]) => {
+        const meta = metaOf(s);
+        const name = prefix ? `${prefix}.${k}` : k;
+        return [{ key: name, meta }, ...(meta.shape ? declaredKeys(meta.shape, name) : [])];
+    });
+}
