@@ -70,5 +70,11 @@ export function parseCanary(o: Config["canary"], exposures: string[], stable: { 
             );
         }
     }
-    return { text: o.text, image: o.image ?? stable.image, replicas: o.replicas, weight: o.weight, header: header && { name: header.name, value: header.value } };
+    return {
+        text: o.text,
+        image: o.image ?? stable.image,
+        replicas: o.replicas,
+        weight: o.weight,
+        header: header && { name: header.name, value: header.value },
+    };
 }

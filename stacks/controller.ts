@@ -56,4 +56,3 @@ export function helmReleaseName(key: string, raw: unknown, serviceSuffixes: read
     }
     return name;
 }
-

@@ -28,7 +28,12 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
  * echo namespace's Service names, which NGF's data-plane Service must not take. `set` says which
  * of name and className the user set (the parsed values always have them, from their defaults).
  */
-export function parseGateway(o: Config["gateway"], routing: RouteSettings, exposed?: { serviceNames: string[] }, set: { name?: boolean; className?: boolean } = {}): GatewaySettings {
+export function parseGateway(
+    o: Config["gateway"],
+    routing: RouteSettings,
+    exposed?: { serviceNames: string[] },
+    set: { name?: boolean; className?: boolean } = {},
+): GatewaySettings {
     const settings: GatewaySettings = {
         existing: o.existing && { name: o.existing.name, namespace: o.existing.namespace, proxyNamespace: o.existing.proxyNamespace ?? o.existing.namespace },
         name: o.name,

@@ -7,7 +7,6 @@ import { markRouting, parseRoutes, routeKey, RoutingConfig } from "./routes";
 import type { Config } from "./schema";
 import { ARTIFACTS } from "./upstream";
 import * as pulumi from "@pulumi/pulumi";
-import * as v from "./validate";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
 

@@ -10,7 +10,12 @@ export type ResourceSettings = ComputeResources;
  */
 export function checkResources(key: string, r: ComputeResources): ComputeResources {
     for (const name of ["cpu", "memory"] as const) {
-        kv.requestWithinLimit(key, name, kv.quantity(`${key}.requests.${name}`, r.requests[name], name), kv.quantity(`${key}.limits.${name}`, r.limits[name], name));
+        kv.requestWithinLimit(
+            key,
+            name,
+            kv.quantity(`${key}.requests.${name}`, r.requests[name], name),
+            kv.quantity(`${key}.limits.${name}`, r.limits[name], name),
+        );
     }
     return r;
 }

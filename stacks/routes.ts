@@ -1,4 +1,4 @@
-import { PATH_TYPES, PathType, Route, RouteSettings } from "../components/routing";
+import { PathType, Route, RouteSettings } from "../components/routing";
 import { deepInspectionRefuses } from "./controllerRules";
 import { ConfigError } from "./errors";
 
@@ -68,7 +68,10 @@ export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
                   const k = `${key}.hosts[${i}]`;
                   if (typeof entry === "string") return keyed({ host: entry, path, pathType }, top);
                   const pt = entry.pathType ?? pathType;
-                  const keys = { path: entry.path === undefined ? top.path : `${k}.path`, pathType: entry.pathType === undefined ? top.pathType : `${k}.pathType` };
+                  const keys = {
+                      path: entry.path === undefined ? top.path : `${k}.path`,
+                      pathType: entry.pathType === undefined ? top.pathType : `${k}.pathType`,
+                  };
                   // No host: any host, as the tutorial's rule (beside named hosts, e.g. a TLS one).
                   // An inherited path is checked against this entry's pathType too, naming the key it was set at.
                   return keyed(

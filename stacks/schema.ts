@@ -36,26 +36,28 @@ const replicas = (max: number, def: number, description: string) =>
     key(integer(1, max, "a whole number of replicas"), { description, json: J.integer(1, max), default: def });
 const boolean = (description: string, def: boolean) => key(v.boolean, { description, json: J.boolean, default: def });
 const port = (description: string, def: number) => key(v.port, { description, json: J.integer(1, 65535), default: def });
-const nodePort = (description: string) =>
-    key(v.nodePort, { description, json: J.integer(30000, 32767), defaultText: "allocated by the cluster" });
+const nodePort = (description: string) => key(v.nodePort, { description, json: J.integer(30000, 32767), defaultText: "allocated by the cluster" });
 const annotations = (description: string) => key(kv.annotations, { description, json: J.stringMap, default: {} as Record<string, string> });
-const cidrs = (description: string) =>
+const cidrs = (description: string, defaultText = "none") =>
     list(key(v.cidr, { description: "A CIDR, such as 203.0.113.0/24.", json: { type: "string" }, required: true }), {
         description,
         allowed: "a list of strings",
         json: { type: "array" },
         default: [] as string[],
-        defaultText: "none (everyone)",
+        defaultText,
     });
-const address = (description: string, defaultText: string) =>
-    key(v.hostAndPort, { description, json: { type: "string", minLength: 1 }, defaultText });
+const address = (description: string, defaultText: string) => key(v.hostAndPort, { description, json: { type: "string", minLength: 1 }, defaultText });
 
 /** CPU and memory requests and limits of one workload, each a Kubernetes quantity. */
 function resources(description: string, d: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }) {
     const part = (name: "requests" | "limits") =>
         section(
             {
-                cpu: key((k, x) => kv.quantity(k, x, "cpu").text, { description: `CPU ${name}, such as 100m.`, json: { type: ["string", "number"] }, default: d[name].cpu }),
+                cpu: key((k, x) => kv.quantity(k, x, "cpu").text, {
+                    description: `CPU ${name}, such as 100m.`,
+                    json: { type: ["string", "number"] },
+                    default: d[name].cpu,
+                }),
                 memory: key((k, x) => kv.quantity(k, x, "memory").text, {
                     description: `Memory ${name}, such as 64Mi.`,
                     json: { type: ["string", "number"] },
@@ -89,7 +91,11 @@ function controllerKeys(d: {
 }) {
     return {
         install: boolean("Install the controller (false: use one already in the cluster).", true),
-        namespace: key(v.dnsLabel, { description: "The controller's namespace (created by the program when it installs the controller).", json: DNS_LABEL, default: d.namespace }),
+        namespace: key(v.dnsLabel, {
+            description: "The controller's namespace (created by the program when it installs the controller).",
+            json: DNS_LABEL,
+            default: d.namespace,
+        }),
         releaseName: key((k, x) => helmReleaseName(k, x, d.releaseSuffixes), {
             description: "The Helm release name; the chart names its Services after it.",
             json: { ...DNS_1035_LABEL, maxLength: Math.min(53, 63 - Math.max(0, ...d.releaseSuffixes.map((s) => s.length))) },
@@ -116,7 +122,8 @@ function routingKeys(deprecated: boolean) {
     const pathType = (description: string, def?: (typeof PATH_TYPES)[number]) =>
         key((k, x) => v.oneOf(k, x, PATH_TYPES), { ...meta(description), json: J.oneOf(PATH_TYPES), ...(def ? { default: def } : {}) });
     // Which characters a path may have depends on its pathType and the exposures: stacks/routes.ts checks.
-    const path = (description: string, def?: string) => key(v.string, { ...meta(description), json: { type: "string", pattern: "^/" }, ...(def ? { default: def } : {}) });
+    const path = (description: string, def?: string) =>
+        key(v.string, { ...meta(description), json: { type: "string", pattern: "^/" }, ...(def ? { default: def } : {}) });
     const hostEntry = either<string | { host?: string; path?: string; pathType?: (typeof PATH_TYPES)[number] }>(
         [
             { when: (x) => typeof x === "string", then: key(v.hostName, { description: "A host name.", json: { type: "string" }, required: true }) },
@@ -152,7 +159,11 @@ function routingKeys(deprecated: boolean) {
                     }
                     return v.dnsSubdomain(k, x);
                 },
-                { description: "The kubernetes.io/tls Secret with the certificate (cert-manager issues it when certManager is set).", json: DNS_SUBDOMAIN, required: true },
+                {
+                    description: "The kubernetes.io/tls Secret with the certificate (cert-manager issues it when certManager is set).",
+                    json: DNS_SUBDOMAIN,
+                    required: true,
+                },
             ),
         },
         { description: "One certificate.", required: true },
@@ -191,14 +202,27 @@ const BROKEN_GATEWAY_CHARTS: Record<string, string> = {
 export const CONFIG_SHAPE = {
     exposures: key(parseExposures, {
         description: "How the echo app is exposed: clusterIP, nodePort, loadBalancer, ingress, gateway (a list, or a comma-separated string).",
-        json: { anyOf: [{ type: "array", minItems: 1, items: { enum: [...EXPOSURES] } }, { type: "string", minLength: 1 }] },
+        json: {
+            anyOf: [
+                { type: "array", minItems: 1, items: { enum: [...EXPOSURES] } },
+                { type: "string", minLength: 1 },
+            ],
+        },
         default: ["clusterIP"] as Exposure[],
     }),
-    namespace: key(v.dnsLabel, { description: "Namespace of the echo app (created by the program unless createNamespace is false).", json: DNS_LABEL, default: "echo" }),
+    namespace: key(v.dnsLabel, {
+        description: "Namespace of the echo app (created by the program unless createNamespace is false).",
+        json: DNS_LABEL,
+        default: "echo",
+    }),
     createNamespace: boolean("Create the namespace (labelled for the restricted Pod Security Standard).", true),
     text: key(v.string, { description: "The text http-echo answers with.", json: J.string, default: "hello from http-echo" }),
     // A release tag, never `latest`: http-echo 1.0.0 is built on distroless `nonroot` (UID 65532).
-    image: key(kv.pinnedImage, { description: "The http-echo image, pinned to a tag or digest (never latest).", json: J.string, default: "hashicorp/http-echo:1.0.0" }),
+    image: key(kv.pinnedImage, {
+        description: "The http-echo image, pinned to a tag or digest (never latest).",
+        json: J.string,
+        default: "hashicorp/http-echo:1.0.0",
+    }),
     // Always re-checks the tag's digest on every pull (Checkov CKV_K8S_15, Polaris).
     imagePullPolicy: key((k, x) => v.oneOf(k, x, PULL_POLICIES), {
         description: "Always (re-check the tag on every pull), IfNotPresent (images loaded with `kind load docker-image`, offline clusters) or Never.",
@@ -207,7 +231,10 @@ export const CONFIG_SHAPE = {
     }),
     replicas: replicas(100, 1, "Number of echo pods (at least 1)."),
     // http-echo is a tiny Go server: these leave headroom while keeping the pod's footprint small.
-    resources: resources("The echo pods' CPU and memory requests and limits.", { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } }),
+    resources: resources("The echo pods' CPU and memory requests and limits.", {
+        requests: { cpu: "10m", memory: "16Mi" },
+        limits: { cpu: "100m", memory: "64Mi" },
+    }),
     networkPolicy: boolean("Declare a NetworkPolicy that admits traffic to the echo pods only where a chosen exposure needs it.", true),
     // How long it may be depends on the Services derived from it (components/names.ts): settings.ts checks.
     serviceName: key(v.serviceName, {
@@ -227,7 +254,7 @@ export const CONFIG_SHAPE = {
     localPort: port("Local port for the port-forward command in the portForward output.", 8080),
     loadBalancer: section(
         {
-            sourceRanges: cidrs("CIDRs allowed to reach the LoadBalancer Service."),
+            sourceRanges: cidrs("CIDRs allowed to reach the LoadBalancer Service.", "none (everyone)"),
             annotations: annotations("Annotations for the cloud's load-balancer controller."),
             skipAwait: boolean("Do not wait for an address (clusters without a load-balancer implementation).", false),
         },
@@ -235,11 +262,19 @@ export const CONFIG_SHAPE = {
     ),
     ingress: section(
         {
-            className: key(v.dnsSubdomain, { description: "The IngressClass the Ingress names (and the installed controller creates).", json: DNS_SUBDOMAIN, default: "nginx" }),
+            className: key(v.dnsSubdomain, {
+                description: "The IngressClass the Ingress names (and the installed controller creates).",
+                json: DNS_SUBDOMAIN,
+                default: "nginx",
+            }),
             ...routingKeys(true),
             address: address("host[:port] clients use to reach the controller.", "none"),
             httpsAddress: address("host[:port] clients use to reach the controller's https.", "the load balancer's address"),
-            annotations: key(ingressAnnotations, { description: "Extra annotations of the Ingress.", json: J.stringMap, default: {} as Record<string, string> }),
+            annotations: key(ingressAnnotations, {
+                description: "Extra annotations of the Ingress.",
+                json: J.stringMap,
+                default: {} as Record<string, string>,
+            }),
             controller: section(
                 {
                     ...controllerKeys({
@@ -278,12 +313,16 @@ export const CONFIG_SHAPE = {
             ),
             // NGINX Gateway Fabric names the data-plane Service `<name>-<className>`: a DNS-1035 label.
             name: key(v.serviceName, { description: "The Gateway the program declares.", json: DNS_1035_LABEL, default: "echo-gateway" }),
-            className: key(v.dnsSubdomain, { description: "gatewayClassName (the installed NGINX Gateway Fabric creates it).", json: DNS_SUBDOMAIN, default: "nginx" }),
+            className: key(v.dnsSubdomain, {
+                description: "gatewayClassName (the installed NGINX Gateway Fabric creates it).",
+                json: DNS_SUBDOMAIN,
+                default: "nginx",
+            }),
             httpPort: port("The http listener's port.", 80),
             httpsPort: port("The https listeners' port.", 443),
             nodePorts: nodePorts("Fixed node ports of a NodePort data plane."),
             address: address("host[:port] clients use to reach the Gateway.", "none"),
-            httpsAddress: address("host[:port] clients use to reach its HTTPS listeners.", "the load balancer's address with httpsPort"),
+            httpsAddress: address("host[:port] clients use to reach its HTTPS listeners.", "the load balancer's address with `httpsPort`"),
             controller: section(
                 {
                     ...controllerKeys({
@@ -332,7 +371,11 @@ export const CONFIG_SHAPE = {
                     if (x === "selfSigned" || x === "letsEncrypt") return x as never;
                     throw new ConfigError(k, x, "selfSigned or letsEncrypt, or { kind: ClusterIssuer | Issuer, name } for an issuer that already exists");
                 },
-                { description: "selfSigned, letsEncrypt, or { kind, name } of an existing issuer.", json: {}, required: true },
+                {
+                    description: "selfSigned, letsEncrypt, or { kind, name } of an existing issuer.",
+                    json: { anyOf: [{ enum: ["selfSigned", "letsEncrypt"] }] },
+                    required: true,
+                },
             ),
             acme: section(
                 {
@@ -341,11 +384,12 @@ export const CONFIG_SHAPE = {
                         description: "production, staging, or an ACME directory URL.",
                         json: { type: "string" },
                         default: "https://acme-v02.api.letsencrypt.org/directory",
+                        defaultText: "`production`",
                     }),
                     solver: key((k, x) => v.oneOf(k, x, ["ingress", "gateway"] as const), {
                         description: "Answer HTTP-01 through ingress or gateway.",
                         json: J.oneOf(["ingress", "gateway"]),
-                        defaultText: "ingress when it is an exposure, else gateway",
+                        defaultText: "`ingress` when it is an exposure, else `gateway`",
                     }),
                 },
                 { description: "Let's Encrypt (only with issuer letsEncrypt).", optional: true },
@@ -364,7 +408,7 @@ export const CONFIG_SHAPE = {
     canary: section(
         {
             text: key(v.string, { description: "What the canary answers, so answers can be told apart.", json: J.string, required: true }),
-            image: key(kv.pinnedImage, { description: "The canary's image.", json: J.string, defaultText: "the stable image" }),
+            image: key(kv.pinnedImage, { description: "The canary's image.", json: J.string, defaultText: "the stable `image`" }),
             replicas: replicas(20, 1, "Canary pods."),
             weight: key(integer(0, 100, "a whole percentage of requests for the canary"), {
                 description: "Percent of requests to the canary, 0-100.",
@@ -373,8 +417,16 @@ export const CONFIG_SHAPE = {
             }),
             header: section(
                 {
-                    name: key(headerName, { description: "The header's name, an HTTP token.", json: { type: "string", maxLength: 256, pattern: "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$" }, required: true }),
-                    value: key(headerValue, { description: "The value that sends a request to the canary.", json: { type: "string", minLength: 1, maxLength: 4096 }, default: "always" }),
+                    name: key(headerName, {
+                        description: "The header's name, an HTTP token.",
+                        json: { type: "string", maxLength: 256, pattern: "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$" },
+                        required: true,
+                    }),
+                    value: key(headerValue, {
+                        description: "The value that sends a request to the canary.",
+                        json: { type: "string", minLength: 1, maxLength: 4096 },
+                        default: "always",
+                    }),
                 },
                 { description: "Requests with this header always go to the canary.", optional: true },
             ),

@@ -95,7 +95,10 @@ export interface SectionMeta {
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
-export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta & { optional: true }): z.ZodType<z.output<z.ZodObject<S>> | undefined, unknown>;
+export function section<S extends z.core.$ZodLooseShape>(
+    shape: S,
+    meta: SectionMeta & { optional: true },
+): z.ZodType<z.output<z.ZodObject<S>> | undefined, unknown>;
 export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta): z.ZodType<z.output<z.ZodObject<S>>, unknown>;
 export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta): z.ZodType<unknown, unknown> {
     const keys = Object.keys(shape);
@@ -114,7 +117,8 @@ export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: Section
             }
             const issues = ctx.issues as unknown[];
             for (const k of Object.keys(o)) {
-                if (!keys.includes(k)) issues.push({ code: "custom", path: [k], message: "", input: o[k], params: { unknownKey: k, known: offered, value: o[k] } });
+                if (!keys.includes(k))
+                    issues.push({ code: "custom", path: [k], message: "", input: o[k], params: { unknownKey: k, known: offered, value: o[k] } });
             }
             // Every declared key present (undefined when unset), so each one's default applies.
             const r = object.safeParse({ ...Object.fromEntries(keys.map((k) => [k, undefined])), ...o });
@@ -231,7 +235,8 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
         };
     }
     if (m.item) return { ...m.json, ...common, items: jsonSchemaOf(m.item), ...(m.default !== undefined ? { default: m.default } : {}) };
-    if (m.either) return { ...common, anyOf: m.either.map(jsonSchemaOf) };
+    // Shapes no branch declares (plain strings an `otherwise` check takes) are in the node's own json.anyOf.
+    if (m.either) return { ...common, anyOf: [...((m.json?.anyOf as JsonSchema[] | undefined) ?? []), ...m.either.map(jsonSchemaOf)] };
     return { ...m.json, ...common, ...(m.default !== undefined ? { default: m.default } : {}) };
 }
 

@@ -179,7 +179,11 @@ const rawAt = (raw: Record<string, unknown>, section: string, key: string): unkn
 
 /** The project's keys as the user wrote them, with YAML nulls dropped (a null means "unset"). */
 function readAll(config: pulumi.Config): Record<string, unknown> {
-    return Object.fromEntries(projectKeys(config).map((k) => [k, dropNulls(readRaw(config, k))]).filter(([, x]) => x !== undefined));
+    return Object.fromEntries(
+        projectKeys(config)
+            .map((k) => [k, dropNulls(readRaw(config, k))])
+            .filter(([, x]) => x !== undefined),
+    );
 }
 
 function dropNulls(x: unknown): unknown {
@@ -201,7 +205,11 @@ function controllerNamespaces(on: On, namespace: string, ingress: IngressSetting
     if (installsGateway(on, gateway)) {
         const taken = [namespace, ...(installs(on, "ingress", ingress.controller.install) ? [ingress.controller.namespace] : [])];
         if (taken.includes(gateway.controller.namespace)) {
-            throw new ConfigError("gateway.controller.namespace", gateway.controller.namespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
+            throw new ConfigError(
+                "gateway.controller.namespace",
+                gateway.controller.namespace,
+                `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`,
+            );
         }
     }
 }
@@ -233,7 +241,13 @@ function nodePortsOnce(on: On, nodePort: number | undefined, ingress: IngressSet
  */
 function gatewayRedirectPort(on: On, ingress: IngressSettings, gateway: GatewaySettings): void {
     const gatewayTls = on("gateway") && !gateway.existing && ingress.tls.length > 0 && ingress.sslRedirect;
-    if (gatewayTls && gateway.controller.install && gateway.controller.serviceType === "NodePort" && !gateway.httpsAddress && gateway.nodePorts.https === undefined) {
+    if (
+        gatewayTls &&
+        gateway.controller.install &&
+        gateway.controller.serviceType === "NodePort" &&
+        !gateway.httpsAddress &&
+        gateway.nodePorts.https === undefined
+    ) {
         throw new ConfigError(
             "gateway.nodePorts.https",
             undefined,
