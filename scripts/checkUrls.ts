@@ -23,6 +23,8 @@ export interface StackOutputs {
     ingressUrls?: string[];
     gatewayUrls?: string[];
     portForward?: { command: string; url: string };
+    /** Set when the stack has a canary (components/clientCommands.ts canaryHelp). */
+    canary?: { weight: number; header?: { name: string; value: string } };
 }
 
 /** clusterIP URLs are in-cluster DNS names: the inClusterCheck output covers them. */
@@ -95,7 +97,10 @@ async function expectNotRouted(what: string, url: string, options: CheckOptions)
  * the URL's host connected to `resolveTo` when set (the Host header and SNI stay the URL's host,
  * as with curl --resolve).
  */
-export function get(url: string, options: Pick<CheckOptions, "ca" | "resolveTo"> = {}): Promise<{ status: number; body: string }> {
+export function get(
+    url: string,
+    options: Pick<CheckOptions, "ca" | "resolveTo"> & { headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string }> {
     const u = new URL(url);
     const lookup: LookupFunction | undefined = options.resolveTo
         ? (_host, opts, callback) => {
@@ -109,7 +114,12 @@ export function get(url: string, options: Pick<CheckOptions, "ca" | "resolveTo">
     return new Promise((resolve, reject) => {
         const req = client.get(
             u,
-            { lookup, timeout: 5000, ...(u.protocol === "https:" && options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) },
+            {
+                lookup,
+                timeout: 5000,
+                headers: options.headers,
+                ...(u.protocol === "https:" && options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
+            },
             (res) => {
                 let body = "";
                 res.setEncoding("utf8");

@@ -1,13 +1,16 @@
 /*
  * Usage: ts-node scripts/e2e-check.ts <outputs.json> <expected text> [--port-forward] [--context <kube context>]
- *                                     [--ca <pem file>] [--resolve-to <ip>]
+ *                                     [--ca <pem file>] [--resolve-to <ip>] [--canary-text <canary's text>]
  * where outputs.json is `pulumi stack output --json`. --ca trusts the stack's own CA (the tls
  * output's trustCa writes it) for its https URLs; --resolve-to connects every URL's host to that
  * address (kind: 127.0.0.1, where the port mappings are), as curl --resolve does. Exits non-zero
- * when any URL fails. Writes a table of every URL and what it returned to $GITHUB_STEP_SUMMARY
+ * when any URL fails. --canary-text also counts 100 answers through each proxy (the stack's
+ * `canary` output gives the weight and header) and checks the split and the header
+ * (scripts/canarySplit.ts). Writes a table of every URL and what it returned to $GITHUB_STEP_SUMMARY
  * when that is set (GitHub Actions). Needs the stack deployed on a reachable cluster.
  */
 import * as fs from "fs";
+import { checkCanary } from "./canarySplit";
 import { Check, checkStackOutputs, StackOutputs } from "./checkUrls";
 
 function flag(args: string[], name: string): string | undefined {
@@ -27,7 +30,9 @@ function summary(checks: Check[]): string {
 async function main(): Promise<void> {
     const [file, text, ...flags] = process.argv.slice(2);
     if (!file || !text) {
-        console.error("usage: e2e-check <outputs.json> <expected text> [--port-forward] [--context <ctx>] [--ca <file>] [--resolve-to <ip>]");
+        console.error(
+            "usage: e2e-check <outputs.json> <expected text> [--port-forward] [--context <ctx>] [--ca <file>] [--resolve-to <ip>] [--canary-text <text>]",
+        );
         process.exit(2);
     }
     const outputs = JSON.parse(fs.readFileSync(file, "utf8")) as StackOutputs;
@@ -38,6 +43,21 @@ async function main(): Promise<void> {
         ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
         resolveTo: flag(flags, "--resolve-to"),
     });
+    const canaryText = flag(flags, "--canary-text");
+    if (canaryText !== undefined) {
+        if (!outputs.canary) throw new Error("--canary-text: the stack has no canary output (is echo-exposure:canary set?)");
+        const firstHttp = (urls?: string[]) => urls?.find((u) => u.startsWith("http://")) ?? urls?.[0];
+        const proxies = { ingress: firstHttp(outputs.ingressUrls), gateway: firstHttp(outputs.gatewayUrls) };
+        const routed = Object.fromEntries(Object.entries(proxies).filter(([, u]) => u !== undefined));
+        checks.push(
+            ...(await checkCanary(outputs.canary, routed, {
+                stableText: text,
+                canaryText,
+                ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,
+                resolveTo: flag(flags, "--resolve-to"),
+            })),
+        );
+    }
     for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.what} ${c.url} -> ${c.detail}`);
     const failed = checks.filter((c) => !c.ok).length;
     console.log(`${checks.length - failed} passed, ${failed} failed`);
