@@ -9,6 +9,7 @@ import * as path from "path";
 import { EchoCanary } from "./components/canary";
 import { canaryHelp, inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
+import { EchoNamespace } from "./components/echoNamespace";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
 import { TlsCertificates } from "./components/tlsCertificates";
@@ -23,9 +24,10 @@ const settings = loadSettings();
 const kubeContext = clusterAccess().context;
 const enabled = new Set(settings.exposures);
 
+const namespace = new EchoNamespace("echo", { name: settings.namespace, create: settings.createNamespace });
+
 const app = new EchoApp("echo", {
-    namespace: settings.namespace,
-    createNamespace: settings.createNamespace,
+    namespace: namespace.name,
     ...settings.app,
     networkAccess: networkAccess(settings),
 });

@@ -46,7 +46,6 @@ export class EchoCanary extends pulumi.ComponentResource {
             `${name}-app`,
             {
                 namespace: args.namespace,
-                createNamespace: false,
                 track: "canary",
                 text: s.text,
                 image: s.image,

@@ -20,9 +20,8 @@ export interface NetworkAccess {
 }
 
 export interface EchoAppArgs {
+    /** The namespace the pods run in (components/echoNamespace.ts makes it). */
     namespace: pulumi.Input<string>;
-    /** Create the namespace (labelled for the restricted Pod Security Standard), or use an existing one. */
-    createNamespace: boolean;
     /** Which track these pods are (default stable); a canary runs beside the stable one. */
     track?: Track;
     text: string;
@@ -54,10 +53,11 @@ export const ECHO_PORT_NAME = "http";
 
 /**
  * The http-echo app, one instance per track: its Deployment (and PDB), and for the stable track
- * its namespace (optionally) and the NetworkPolicy, which covers the pods of every track.
+ * the NetworkPolicy, which covers the pods of every track. The namespace is its own step
+ * (components/echoNamespace.ts).
  */
 export class EchoApp extends pulumi.ComponentResource {
-    /** The namespace name, resolved only once the namespace exists (so dependents wait for it). */
+    /** The namespace name (an Output of the namespace, so dependents wait for it). */
     public readonly namespace: pulumi.Output<string>;
     public readonly deployment: k8s.apps.v1.Deployment;
     /** Exactly this track's pods. */
@@ -71,23 +71,7 @@ export class EchoApp extends pulumi.ComponentResource {
         this.selector = trackSelector(track);
         const objectName = trackName(track);
 
-        const ns = args.createNamespace
-            ? new k8s.core.v1.Namespace(
-                  `${name}-namespace`,
-                  {
-                      // Explicit name: every in-cluster DNS name and kubectl command depends on it.
-                      metadata: {
-                          name: args.namespace,
-                          labels: {
-                              "pod-security.kubernetes.io/enforce": "restricted",
-                              "pod-security.kubernetes.io/enforce-version": "latest",
-                          },
-                      },
-                  },
-                  { parent: this },
-              )
-            : undefined;
-        this.namespace = ns ? ns.metadata.name : pulumi.output(args.namespace);
+        this.namespace = pulumi.output(args.namespace);
 
         const labels = podLabels(track, name);
 

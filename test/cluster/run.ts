@@ -24,15 +24,17 @@ const PASSPHRASE = "echo-exposure-test-cluster";
 /** Namespaces the program creates (dev: all four; staging and prod: three of them). */
 const PROGRAM_NAMESPACES = ["echo", "ingress-nginx", "nginx-gateway", "cert-manager"];
 
-/** The real program, loaded afresh for each operation (its module code declares the resources). */
-async function program(): Promise<Record<string, unknown>> {
-    delete require.cache[require.resolve(INDEX)];
-    return { ...require(INDEX) };
+/** The real program (or an older checkout's, for the upgrade), loaded afresh for each operation (its module code declares the resources). */
+function programAt(index: string): () => Promise<Record<string, unknown>> {
+    return async () => {
+        delete require.cache[require.resolve(index)];
+        return { ...require(index) };
+    };
 }
 
-async function openStack(stack: string, workDir: string, backend: string): Promise<Stack> {
+async function openStack(stack: string, workDir: string, backend: string, index = INDEX): Promise<Stack> {
     return LocalWorkspace.createOrSelectStack(
-        { stackName: stack, projectName: "echo-exposure", program },
+        { stackName: stack, projectName: "echo-exposure", program: programAt(index) },
         {
             workDir,
             // The CLI cluster:build made (TOOLS/bin/pulumi), not whatever is on PATH.
@@ -204,6 +206,47 @@ async function canarySteps(t: Tally, stack: Stack): Promise<void> {
     }
 }
 
+/**
+ * An existing stack upgrades in place: dev deployed by an older checkout (`from`, a git ref), then
+ * previewed and updated by this one. Nothing may be replaced or deleted: a replaced Namespace
+ * takes everything in it along, a replaced Deployment is an outage. Run on demand:
+ * `ECHO_EXPOSURE_UPGRADE_FROM=<ref> npm run test:cluster -- upgrade`.
+ */
+async function upgrade(t: Tally, backend: string, from: string): Promise<void> {
+    console.log(`upgrade (dev from ${from}):`);
+    const old = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-old-"));
+    run("git", ["-C", ROOT, "worktree", "add", "--detach", old, from]);
+    try {
+        // The older checkout runs with this checkout's packages (a superset of what it needs).
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(old, "node_modules"));
+        const workDir = scratchProject("dev");
+        const before = await openStack("dev", workDir, backend, path.join(old, "index.ts"));
+        if (!(await t.step(`up with ${from}`, () => before.up({ onOutput: logTo("dev") })))) return void (await destroy(t, before, "dev"));
+        const uids = () => ({
+            namespace: getObject("namespace", "echo")?.metadata?.uid,
+            deployment: getObject("deployment", "http-echo", "echo")?.metadata?.uid,
+        });
+        const was = uids();
+        const after = await openStack("dev", workDir, backend);
+        const preview = await t.step("preview with this checkout", () => after.preview({ onOutput: logTo("dev") }));
+        if (preview) {
+            const c = preview.changeSummary as Record<string, number | undefined>;
+            const destructive = ["delete", "replace", "create-replacement", "delete-replaced"].filter((op) => (c[op] ?? 0) > 0);
+            t.check("the preview replaces and deletes nothing", destructive.length === 0, JSON.stringify(c));
+        }
+        if (await t.step("up with this checkout", () => after.up({ onOutput: logTo("dev") }))) {
+            const now = uids();
+            t.check("the echo Namespace is the same object", now.namespace === was.namespace && was.namespace !== undefined, JSON.stringify({ was, now }));
+            t.check("the stable Deployment is the same object", now.deployment === was.deployment && was.deployment !== undefined);
+            await t.step("preview --expect-no-changes after the upgrade", () => after.preview({ expectNoChanges: true }));
+        }
+        await destroy(t, after, "dev");
+        checkClean(t, "dev");
+    } finally {
+        run("git", ["-C", ROOT, "worktree", "remove", "--force", old]);
+    }
+}
+
 function runningEchoPods(): any[] {
     return listObjects("pods", "echo").filter((p) => p.metadata.labels?.app === "http-echo" && p.status.phase === "Running");
 }
@@ -369,6 +412,12 @@ async function main(): Promise<number> {
         console.log("peer (helm install --wait, kubectl apply):");
         const peer = await t.step("the tutorial reader's way: three helm installs and kubectl apply, then removed", () => runPeer());
         if (peer) Object.assign(speed, { peerSeconds: peer.total, peerSteps: peer.steps });
+    }
+    // Not part of the whole check either: it needs an older checkout to upgrade from.
+    if (only.includes("upgrade")) {
+        const from = process.env.ECHO_EXPOSURE_UPGRADE_FROM;
+        if (from) await upgrade(t, backend, from);
+        else t.check("upgrade: ECHO_EXPOSURE_UPGRADE_FROM names the git ref to upgrade from", false);
     }
     if (wanted("staging")) await otherStack(t, "staging", backend);
     if (wanted("prod")) await otherStack(t, "prod", backend);
