@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { findArtifact } from "../../upstream/lock";
 import { sha256 } from "../../upstream/resolver";
-import { ALL_ECHO_PODS, podLabels } from "../../components/labels";
+import { ALL_ECHO_PODS, podLabels, trackSelector } from "../../components/labels";
 import { selects } from "../../policy/lib";
 import { chartName, KubeObject, runProgram } from "../support/program";
 import { shippedStacks, stackConfig } from "../support/stacks";
@@ -294,6 +294,11 @@ describe("secure and reliable by default", () => {
             ingress: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-tls" }] },
         },
     };
+    configs["a canary beside the stable track, through both proxies"] = {
+        exposures: "ingress,gateway",
+        replicas: "2",
+        canary: { text: "canary", replicas: 2, weight: 10, header: { name: "X-Canary" } },
+    };
     for (const stack of shippedStacks()) configs[stack] = stackConfig(stack);
 
     for (const [name, config] of Object.entries(configs)) {
@@ -324,38 +329,17 @@ describe("secure and reliable by default", () => {
     }
 
     it("the rules catch a broken declaration (so they can fail)", () => {
-        const broken: Declared = {
-            stack: "prod",
-            config: { exposures: ["ingress"] },
-            objects: [
-                {
-                    apiVersion: "apps/v1",
-                    kind: "Deployment",
-                    metadata: { name: "http-echo", namespace: "echo" },
-                    spec: {
-                        replicas: 2,
-                        selector: { matchLabels: { app: "http-echo" } },
-                        template: { metadata: { labels: podLabels("stable", "echo") }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } },
-                    },
-                },
-                { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
-                { apiVersion: "v1", kind: "Namespace", metadata: { name: "ingress-nginx", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } },
-                {
-                    apiVersion: "gateway.networking.k8s.io/v1",
-                    kind: "Gateway",
-                    metadata: { name: "gw", namespace: "echo" },
-                    spec: { listeners: [{ name: "https", protocol: "HTTPS" }] },
-                },
-            ],
-            charts: [
-                { chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", values: {} },
-                { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "1.21", values: {} },
-            ],
-            crdBundles: [{ file: "https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/standard-install.yaml" }],
-            controllers: [{ helmOptions: { version: "4.12.0" }, controller: { admissionWebhooks: { enabled: false }, service: { type: "LoadBalancer" } } }],
-        };
         for (const rule of rules) {
-            assert.notDeepStrictEqual(rule.check(broken), [], `rule "${rule.name}" found nothing wrong in a broken declaration`);
+            assert.notDeepStrictEqual(rule.check(brokenDeclaration()), [], `rule "${rule.name}" found nothing wrong in a broken declaration`);
+        }
+    });
+
+    it("every rule that sees the stable workload sees a second one: the same breakage in the canary's Deployment is found as often", () => {
+        for (const rule of rules) {
+            const about = (name: string, track: "stable" | "canary") =>
+                rule.check(brokenDeclaration(name, track)).filter((p) => p.includes(`Deployment echo/${name}`) && !p.includes(`Deployment echo/${name}-`))
+                    .length;
+            assert.strictEqual(about("http-echo-canary", "canary"), about("http-echo", "stable"), `rule "${rule.name}"`);
         }
     });
 
@@ -364,3 +348,37 @@ describe("secure and reliable by default", () => {
         assert.strictEqual(run.objects.filter((o) => o.kind === "NetworkPolicy").length, 0);
     });
 });
+
+/** A declaration that breaks every rule; its echo Deployment is `name`, of `track`. */
+function brokenDeclaration(name = "http-echo", track: "stable" | "canary" = "stable"): Declared {
+    return {
+        stack: "prod",
+        config: { exposures: ["ingress"] },
+        objects: [
+            {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name, namespace: "echo" },
+                spec: {
+                    replicas: 2,
+                    selector: { matchLabels: trackSelector(track) },
+                    template: { metadata: { labels: podLabels(track, "echo") }, spec: { containers: [{ name: "c", image: "x:latest", ports: [] }] } },
+                },
+            },
+            { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "echo" }, spec: { type: "LoadBalancer" } },
+            { apiVersion: "v1", kind: "Namespace", metadata: { name: "ingress-nginx", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } },
+            {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "Gateway",
+                metadata: { name: "gw", namespace: "echo" },
+                spec: { listeners: [{ name: "https", protocol: "HTTPS" }] },
+            },
+        ],
+        charts: [
+            { chart: "oci://ghcr.io/nginx/charts/nginx-gateway-fabric", values: {} },
+            { chart: "oci://quay.io/jetstack/charts/cert-manager", version: "1.21", values: {} },
+        ],
+        crdBundles: [{ file: "https://github.com/kubernetes-sigs/gateway-api/releases/latest/download/standard-install.yaml" }],
+        controllers: [{ helmOptions: { version: "4.12.0" }, controller: { admissionWebhooks: { enabled: false }, service: { type: "LoadBalancer" } } }],
+    };
+}
