@@ -10,6 +10,7 @@ export interface CanarySettings {
     text: string;
     /** Its image; default: the stable image (a config change only). */
     image: string;
+    /** Canary pods (stack default 1); above 1 the canary gets its own PodDisruptionBudget. */
     replicas: number;
     /** Percent of requests (0-100) routed to the canary. */
     weight: number;
@@ -20,6 +21,7 @@ export interface CanarySettings {
 export interface EchoCanaryArgs {
     /** The echo namespace (the stable app's, created by it). */
     namespace: pulumi.Input<string>;
+    /** What the canary answers, its image and replicas, its weight and header. */
     settings: CanarySettings;
     /** The stable app's container settings the canary shares. */
     app: { imagePullPolicy: "Always" | "IfNotPresent" | "Never"; containerPort: number; resources: ComputeResources };

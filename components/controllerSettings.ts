@@ -34,6 +34,7 @@ export interface ControllerSettings {
     chart: ChartSource;
     /** The type of the Service clients reach it through. */
     serviceType: ServiceType;
+    /** Requests and limits of its pods (stack default: requests 100m/128Mi, limits 1/512Mi). */
     resources: ComputeResources;
     /** loadBalancerSourceRanges of its LoadBalancer Service. */
     sourceRanges: string[];

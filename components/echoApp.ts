@@ -5,7 +5,9 @@ import { NAMES } from "./names";
 
 /** CPU and memory requests and limits, as Kubernetes quantities. */
 export interface ComputeResources {
+    /** What the scheduler reserves: Kubernetes quantities, such as 10m and 16Mi. */
     requests: { cpu: string; memory: string };
+    /** The most the pods may use (CPU is throttled, memory over the limit is OOM-killed). */
     limits: { cpu: string; memory: string };
 }
 
@@ -24,11 +26,17 @@ export interface EchoAppArgs {
     namespace: pulumi.Input<string>;
     /** Which track these pods are (default stable); a canary runs beside the stable one. */
     track?: Track;
+    /** What http-echo answers every request with (stack default "hello from http-echo"). */
     text: string;
+    /** The http-echo image, pinned by tag or digest (stack default hashicorp/http-echo:1.0.0). */
     image: string;
+    /** Stack default Always: the tag's digest is checked on every pull. */
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+    /** Pods (stack default 1); above 1 a PodDisruptionBudget and a spread across nodes. */
     replicas: number;
+    /** The port http-echo listens on, 1024 or above (it runs without NET_BIND_SERVICE; stack default 5678). */
     containerPort: number;
+    /** Requests and limits (stack default: requests 10m/16Mi, limits 100m/64Mi). */
     resources: ComputeResources;
     /** Who may reach the pods; undefined declares no NetworkPolicy. */
     networkAccess?: NetworkAccess;

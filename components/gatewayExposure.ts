@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
-import { isTls, Route, RouteSettings } from "./routing";
+import { BackendService, isTls, Route, RouteCanary, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
 import { NAMES } from "./names";
@@ -30,8 +30,11 @@ export interface GatewaySettings {
     existing?: { name: string; namespace: string; proxyNamespace: string };
     /** Name of the Gateway this program declares. */
     name: string;
+    /** gatewayClassName (stack default "nginx", the class NGINX Gateway Fabric creates). */
     className: string;
+    /** The http listener's port (stack default 80). */
     httpPort: number;
+    /** The port of the HTTPS listeners, one per TLS host (stack default 443). */
     httpsPort: number;
     /** Fixed node ports for a NodePort data plane (kind maps host 8082 to 30082). */
     nodePorts: { http?: number; https?: number };
@@ -39,6 +42,7 @@ export interface GatewaySettings {
     address?: string;
     /** The same for its HTTPS listeners. */
     httpsAddress?: string;
+    /** NGINX Gateway Fabric and the Gateway API CRDs: installed, or already in the cluster. */
     controller: GatewayControllerSettings;
 }
 
@@ -46,13 +50,14 @@ export interface GatewayExposureArgs {
     /** The echo app's namespace: the Gateway (when declared) and the HTTPRoutes live there. */
     namespace: pulumi.Input<string>;
     /** The echo ClusterIP Service: every route's backend. */
-    service: { name: pulumi.Input<string>; port: number };
+    service: BackendService;
     /** The routing the Ingress also uses: same hosts, paths and TLS. */
     routing: RouteSettings;
     /** With TLS, redirect plain http to https (as ingress-nginx does by default). */
     sslRedirect: boolean;
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Gateway. */
     tlsSecretsProvided: boolean;
+    /** The Gateway (declared or existing) and its implementation. */
     settings: GatewaySettings;
     /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
     kubeContext?: string;
@@ -65,13 +70,7 @@ export interface GatewayExposureArgs {
     canary?: RouteCanary;
 }
 
-/** How the routes split requests between the stable Service and a canary's. */
-export interface RouteCanary {
-    service: { name: pulumi.Input<string>; port: number };
-    /** Percent (0-100) of requests for the canary. */
-    weight: number;
-    header?: { name: string; value: string };
-}
+export type { BackendService, RouteCanary };
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1";
 /** Ingress pathType -> HTTPRoute path match type (stacks/ rejects ImplementationSpecific). */

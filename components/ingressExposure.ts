@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
-import { RouteSettings } from "./routing";
+import { BackendService, RouteCanary, RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
 import { NAMES } from "./names";
@@ -12,12 +12,14 @@ export interface IngressControllerSettings extends ControllerSettings {
     nodePorts: { http?: number; https?: number };
     /** Bind 80/443 on the node itself (kind's documented setup), in addition to the Service. */
     hostPort: boolean;
+    /** Controller pods (stack default 1); above 1 a PodDisruptionBudget (minAvailable 1). */
     replicas: number;
     /** A maintained fork's controller image instead of the chart's (retired) one; default: the chart's. */
     image?: { repository: string; tag: string; digest: string };
 }
 
 export interface IngressSettings extends RouteSettings {
+    /** The IngressClass the Ingress names and an installed controller creates (stack default "nginx"). */
     className: string;
     /** host[:port] a client uses to reach the controller when it cannot report a reachable address. */
     address?: string;
@@ -25,7 +27,9 @@ export interface IngressSettings extends RouteSettings {
     httpsAddress?: string;
     /** With TLS, ingress-nginx redirects http to https; false keeps plain http working too. */
     sslRedirect: boolean;
+    /** Extra annotations of the Ingress (stack default none). */
     annotations: Record<string, string>;
+    /** The ingress-nginx controller: installed by a Helm release, or already in the cluster. */
     controller: IngressControllerSettings;
 }
 
@@ -33,14 +37,15 @@ export interface IngressExposureArgs {
     /** The echo app's namespace (the Ingress must live beside its backend Service). */
     namespace: pulumi.Input<string>;
     /** The echo ClusterIP Service: the backend of every path. */
-    service: { name: pulumi.Input<string>; port: number };
+    service: BackendService;
+    /** The routing, the class and the controller. */
     settings: IngressSettings;
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Ingress. */
     tlsSecretsProvided: boolean;
     /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
     kubeContext?: string;
     /** A canary beside the stable Service: a canary Ingress with its share of requests and header. */
-    canary?: { service: { name: pulumi.Input<string>; port: number }; weight: number; header?: { name: string; value: string } };
+    canary?: RouteCanary;
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */

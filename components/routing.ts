@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /*
  * The L7 routing both the Ingress and the HTTPRoutes carry: which hosts and paths reach the echo
  * app, and which hosts are served over TLS (stacks/routes.ts reads it from config).
@@ -14,16 +16,35 @@ export interface Route {
 }
 
 export interface TlsSettings {
+    /** The routed hosts this certificate serves. */
     hosts: string[];
+    /** The kubernetes.io/tls Secret holding it (cert-manager writes it when it issues). */
     secretName: string;
 }
 
 export interface RouteSettings {
+    /** Each host and path routed to the echo app (one route without a host: any host). */
     routes: Route[];
+    /** Which hosts are served over TLS, and with which Secret (stack default none). */
     tls: TlsSettings[];
 }
 
 /** True where the route's host is served over TLS, so its URL is https. */
 export function isTls(settings: RouteSettings, route: Route): boolean {
     return route.host !== undefined && settings.tls.some((t) => t.hosts.includes(route.host!));
+}
+
+/** A Service a route sends requests to: its name and port (the echo Service, or the canary's). */
+export interface BackendService {
+    name: pulumi.Input<string>;
+    port: number;
+}
+
+/** How the routes split requests between the stable Service and a canary's (both proxies read it). */
+export interface RouteCanary {
+    service: BackendService;
+    /** Percent (0-100) of requests for the canary. */
+    weight: number;
+    /** Requests with this header (exact value) always go to the canary. */
+    header?: { name: string; value: string };
 }

@@ -9,6 +9,7 @@ export const NODE_PORT_SUFFIX = SERVICE_SUFFIXES.nodePort;
 export const LOAD_BALANCER_SUFFIX = SERVICE_SUFFIXES.loadBalancer;
 
 export interface ServiceExposuresArgs {
+    /** The echo namespace: every Service lives beside the pods it selects. */
     namespace: pulumi.Input<string>;
     /** The pod labels to select: exactly the echo pods. */
     selector: Record<string, string>;
@@ -16,9 +17,13 @@ export interface ServiceExposuresArgs {
     containerPort: number;
     /** Name of the ClusterIP Service; the NodePort and LoadBalancer Services derive theirs from it. */
     serviceName: string;
+    /** The port every Service listens on (stack default 80). */
     servicePort: number;
+    /** Declare the ClusterIP Service (the Ingress and the HTTPRoutes need it as their backend). */
     clusterIP: boolean;
+    /** A NodePort Service: a fixed node port (default: allocated) and the host clients reach a node at. */
     nodePort?: { port?: number; address: string };
+    /** A LoadBalancer Service: who may reach it (default everyone), cloud annotations, and whether to wait for an address. */
     loadBalancer?: { sourceRanges: string[]; annotations: Record<string, string>; skipAwait: boolean };
     /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
     kubeContext?: string;

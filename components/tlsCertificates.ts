@@ -24,6 +24,7 @@ export interface TlsCertificatesArgs {
     namespace: pulumi.Input<string>;
     /** One Certificate per entry, writing exactly `secretName` for exactly `hosts`. */
     certificates: { secretName: string; hosts: string[] }[];
+    /** Who signs the Certificates: a root CA made in the cluster, ACME (Let's Encrypt), or an existing issuer. */
     issuer: IssuerChoice;
     /** Install cert-manager (with its CRDs); undefined where the cluster already runs it. */
     install?: { namespace: string; chartVersion: string; chart: ChartSource; gatewayApi: boolean };
