@@ -15,7 +15,7 @@ export type { CanarySettings } from "../components/canary";
  * Gateway API's HTTPHeaderName (an RFC 7230 token, at most 256 characters: the pattern on
  * HTTPRoute's header matches in standard-install.yaml v1.5.1); ingress-nginx takes any string.
  */
-const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** ingress-nginx's parser.BasicCharsRegex (spaces removed first), which the canary-by-header annotations must match. */
 const INGRESS_NGINX_HEADER = /^[-._~a-zA-Z0-9/:]+$/;
 

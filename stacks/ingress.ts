@@ -10,9 +10,6 @@ import * as pulumi from "@pulumi/pulumi";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
 
-/** The routing keys: the top-level `routing` holds them; under `ingress` they are deprecated. */
-export const ROUTING_KEYS = ["hosts", "path", "pathType", "tls", "sslRedirect"] as const;
-
 /**
  * Reads `ingress`, and the routing (hosts, paths, TLS, the redirect) the Ingress and the Gateway
  * share: from the top-level `routing` key, or from its old place under `ingress`, which keeps
@@ -21,7 +18,8 @@ export const ROUTING_KEYS = ["hosts", "path", "pathType", "tls", "sslRedirect"] 
  * always there).
  */
 export function parseIngress(o: Config["ingress"], routingConfig: Config["routing"], routingSet: boolean): IngressSettings {
-    const legacy = ROUTING_KEYS.filter((k) => o[k] !== undefined);
+    // The routing keys are the top-level `routing`'s (stacks/schema.ts); under `ingress` they are deprecated.
+    const legacy = (Object.keys(routingConfig) as (keyof Config["routing"])[]).filter((k) => o[k] !== undefined);
     // Under `routing` every key has its default (stacks/schema.ts); under `ingress`, none.
     let routing = routingConfig as RoutingConfig;
     let prefix = legacy.length > 0 ? "ingress" : "routing";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { PATH_TYPES } from "../components/routing";
 import { SERVICE_TYPES } from "../components/controllerSettings";
-import { headerName, headerValue } from "./canary";
-import { acmeServer, taggedVersion } from "./certManager";
+import { headerName, headerValue, HTTP_TOKEN } from "./canary";
+import { ACME_SERVERS, acmeServer, taggedVersion } from "./certManager";
 import { helmReleaseName } from "./controller";
 import { ConfigError } from "./errors";
 import { controllerImage, ingressAnnotations } from "./ingress";
@@ -26,9 +26,10 @@ export type Exposure = (typeof EXPOSURES)[number];
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
-const DNS_LABEL: z.core.JSONSchema.BaseSchema = { type: "string", maxLength: 63, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" };
-const DNS_1035_LABEL = { type: "string", maxLength: 63, pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$" };
-const DNS_SUBDOMAIN = { type: "string", maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" };
+// The validators' own patterns, so the editor and the program agree.
+const DNS_LABEL = { type: "string", maxLength: 63, pattern: v.RFC1123_LABEL.source };
+const DNS_1035_LABEL = { type: "string", maxLength: 63, pattern: v.RFC1035_LABEL.source };
+const DNS_SUBDOMAIN = { type: "string", maxLength: 253, pattern: v.RFC1123_SUBDOMAIN.source };
 const EXACT_VERSION = { type: "string", pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$" };
 
 const integer = (min: number, max: number, what: string) => (k: string, x: unknown) => v.integer(k, x, min, max, what);
@@ -383,7 +384,7 @@ export const CONFIG_SHAPE = {
                     server: key(acmeServer, {
                         description: "production, staging, or an ACME directory URL.",
                         json: { type: "string" },
-                        default: "https://acme-v02.api.letsencrypt.org/directory",
+                        default: ACME_SERVERS.production as string,
                         defaultText: "`production`",
                     }),
                     solver: key((k, x) => v.oneOf(k, x, ["ingress", "gateway"] as const), {
@@ -419,7 +420,7 @@ export const CONFIG_SHAPE = {
                 {
                     name: key(headerName, {
                         description: "The header's name, an HTTP token.",
-                        json: { type: "string", maxLength: 256, pattern: "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$" },
+                        json: { type: "string", maxLength: 256, pattern: HTTP_TOKEN.source },
                         required: true,
                     }),
                     value: key(headerValue, {

@@ -7,9 +7,9 @@ import { ConfigError } from "./errors";
  * it, and returns the value narrowed to the type the program needs.
  */
 
-const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const RFC1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A DNS-1123 label: Service and Namespace names become DNS labels, so they must be one. */
 export function dnsLabel(key: string, value: unknown): string {
