@@ -61,6 +61,17 @@ function issueFrom(ctx: z.core.ParsePayload<unknown> | { issues: unknown[] }, e:
     });
 }
 
+/** The check's value, or (for a ConfigError) an issue saying what is allowed, and zod's NEVER. */
+function checked<T>(ctx: z.core.ParsePayload<unknown> | { issues: unknown[] }, check: Check<T>, raw: unknown): T {
+    try {
+        return check(HERE, raw);
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        issueFrom(ctx, e, raw);
+        return z.NEVER;
+    }
+}
+
 /**
  * One key: `check` reads the value (and throws the ConfigError that says what is allowed); an unset
  * key takes `meta.default`, or stays undefined when it has none and is not required.
@@ -73,13 +84,7 @@ export function key<T>(check: Check<T>, meta: KeyMeta): z.ZodType<T | undefined,
         .any()
         .transform((raw, ctx) => {
             if (raw === undefined && !meta.required) return meta.default as T | undefined;
-            try {
-                return check(HERE, raw);
-            } catch (e) {
-                if (!(e instanceof ConfigError)) throw e;
-                issueFrom(ctx, e, raw);
-                return z.NEVER;
-            }
+            return checked(ctx, check, raw);
         })
         .meta({ ...meta }) as z.ZodType<T | undefined, unknown>;
 }
@@ -165,13 +170,7 @@ export function either<T>(
                 (ctx.issues as unknown[]).push(...r.error.issues);
                 return z.NEVER;
             }
-            try {
-                return otherwise(HERE, raw);
-            } catch (e) {
-                if (!(e instanceof ConfigError)) throw e;
-                issueFrom(ctx, e, raw);
-                return z.NEVER;
-            }
+            return checked(ctx, otherwise, raw);
         })
         .meta({ ...meta, either: branches.map((b) => b.then) }) as z.ZodType<T, unknown>;
 }

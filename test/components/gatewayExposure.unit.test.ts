@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { GatewayExposure, GatewayExposureArgs, GatewaySettings } from "../../components/gatewayExposure";
-import { declareAlone } from "../support/unit";
+import { declareAlone, EXISTING_CONTROLLER } from "../support/unit";
 
 /* GatewayExposure on its own, with hand-built Args (no implementation installed: install false). */
 
@@ -12,18 +12,14 @@ const settings = (extra: Partial<GatewaySettings> = {}): GatewaySettings => ({
     nodePorts: {},
     address: "localhost:8082",
     controller: {
-        install: false,
+        ...EXISTING_CONTROLLER,
         namespace: "nginx-gateway",
         releaseName: "ngf",
         chartVersion: "2.6.7",
         chart: { chart: "/mirror/ngf", local: true },
         serviceType: "LoadBalancer",
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-        sourceRanges: [],
-        serviceAnnotations: {},
         crdsVersion: "1.5.1",
         installCrds: false,
-        replicas: 1,
     },
     ...extra,
 });

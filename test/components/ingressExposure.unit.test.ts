@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { IngressExposure, IngressExposureArgs, IngressSettings } from "../../components/ingressExposure";
-import { declareAlone } from "../support/unit";
+import { declareAlone, EXISTING_CONTROLLER } from "../support/unit";
 
 /* IngressExposure on its own, with hand-built Args. */
 
@@ -15,18 +15,14 @@ const settings = (controller: Partial<IngressSettings["controller"]> = {}): Ingr
     sslRedirect: true,
     annotations: {},
     controller: {
-        install: false,
+        ...EXISTING_CONTROLLER,
         namespace: "ingress-nginx",
         releaseName: "ingress-nginx",
         chartVersion: "4.15.1",
         chart: { chart: "/mirror/ingress-nginx", local: true },
         serviceType: "NodePort",
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-        sourceRanges: [],
-        serviceAnnotations: {},
         nodePorts: { http: 30081 },
         hostPort: false,
-        replicas: 1,
         ...controller,
     },
 });

@@ -20,3 +20,12 @@ export async function declareAlone<T>(
 
 /** The resources' config-independent defaults the components' Args ask for. */
 export const SMALL = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
+
+/** The common settings of a proxy the cluster already runs (install false), for the exposures' Args. */
+export const EXISTING_CONTROLLER = {
+    install: false,
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    sourceRanges: [] as string[],
+    serviceAnnotations: {} as Record<string, string>,
+    replicas: 1,
+};
