@@ -11,8 +11,10 @@ import { Check, CheckOptions, get } from "./checkUrls";
  * "Canary split"): ingress-nginx's balancer.lua draws math.random per request, NGINX Gateway
  * Fabric's split_clients hashes $request_id, which is random per request. So the canary's count
  * among n requests is Binomial(n, weight/100), and the tolerance is that distribution's central
- * interval holding all but `FALSE_ALARM` of it: a correct split fails the check about once in a
- * billion runs, while a split that ignores the weight (50/50 for 10 %, or none at all) fails it.
+ * interval holding all but `FALSE_ALARM` of it: a correct split fails the check at most once in a
+ * billion runs. What it catches depends on n: at 20 % and 100 requests the interval is 1-47 (no
+ * split and all-to-the-canary fail; an even split passes about a third of the time); at 300 it is
+ * 22-105, which an even split fails too. The e2e workflow sends 300.
  */
 
 /** How often a correct split may fall outside the tolerance. */
@@ -96,12 +98,12 @@ async function count(url: string, options: SplitOptions, headers: Record<string,
     return counts;
 }
 
-/** Through each proxy's first URL: the split, and (with a header) the header's requests. */
-export async function checkCanary(canary: CanaryOutput, urls: Record<string, string | undefined>, options: SplitOptions): Promise<Check[]> {
+/** Through each URL of each proxy: the split, and (with a header) the header's requests. */
+export async function checkCanary(canary: CanaryOutput, urls: Record<string, string[]>, options: SplitOptions): Promise<Check[]> {
     const checks: Check[] = [];
-    for (const [proxy, url] of Object.entries(urls)) {
-        if (!url || !/^https?:\/\//.test(url)) {
-            checks.push({ what: `canary split (${proxy})`, url: url ?? "", ok: false, detail: "no URL to count through" });
+    for (const [proxy, url] of Object.entries(urls).flatMap(([p, list]) => (list.length > 0 ? list : [""]).map((u) => [p, u] as const))) {
+        if (!/^https?:\/\//.test(url)) {
+            checks.push({ what: `canary split (${proxy})`, url, ok: false, detail: "no URL to count through" });
             continue;
         }
         checks.push({ what: `canary split (${proxy})`, url, ...judgeSplit(await count(url, options, {}), canary.weight) });

@@ -31,12 +31,13 @@ export function pulumiTypeOf(name: string): PulumiType | undefined {
     return typeof m.default === "number" ? "integer" : typeof m.default === "boolean" ? "boolean" : "string";
 }
 
-/** A typed key's value in the stack file must be of that type (the CLI refuses "2" for an integer). */
-function strict(json: JsonSchema, type: PulumiType | undefined): JsonSchema {
-    if (type === undefined || type === "string") return json;
-    const { anyOf, ...rest } = json as { anyOf?: JsonSchema[] };
-    const typed = anyOf?.find((branch) => branch.type === type);
-    return typed ? { ...rest, ...typed } : json;
+const SECURE = { $ref: "#/$defs/secure" };
+
+/** A value, or a secret in its place; in a map of strings (annotations), each value too. */
+function orSecret(leaf: JsonSchema): JsonSchema {
+    const values = leaf.additionalProperties;
+    const widened = typeof values === "object" && values !== null ? { ...leaf, additionalProperties: { anyOf: [values, SECURE] } } : leaf;
+    return { anyOf: [widened, SECURE] };
 }
 
 export function stackFileSchema(): JsonSchema {
@@ -44,7 +45,9 @@ export function stackFileSchema(): JsonSchema {
     const properties = Object.fromEntries(
         names.map((name) => [
             `${PROJECT}:${name}`,
-            { anyOf: [strict(jsonSchemaOf(CONFIG_SHAPE[name as keyof typeof CONFIG_SHAPE]), pulumiTypeOf(name)), { $ref: "#/$defs/secure" }] },
+            // A whole key may be a secret, and so may any value inside one (`pulumi config set --secret --path`).
+            // Typed keys take their value as a string too, as the CLI does (ValidateConfigValue, sdk v3.248.0).
+            { anyOf: [jsonSchemaOf(CONFIG_SHAPE[name as keyof typeof CONFIG_SHAPE], orSecret), SECURE] },
         ]),
     );
     return {

@@ -1,12 +1,12 @@
 /*
  * Usage: ts-node scripts/e2e-check.ts <outputs.json> <expected text> [--port-forward] [--context <kube context>]
- *                                     [--ca <pem file>] [--resolve-to <ip>] [--canary-text <canary's text>]
+ *                                     [--ca <pem file>] [--resolve-to <ip>] [--canary-text <canary's text> [--canary-requests <n>]]
  * where outputs.json is `pulumi stack output --json`. --ca trusts the stack's own CA (the tls
  * output's trustCa writes it) for its https URLs; --resolve-to connects every URL's host to that
  * address (kind: 127.0.0.1, where the port mappings are), as curl --resolve does. Exits non-zero
- * when any URL fails. --canary-text also counts 100 answers through each proxy (the stack's
- * `canary` output gives the weight and header) and checks the split and the header
- * (scripts/canarySplit.ts). Writes a table of every URL and what it returned to $GITHUB_STEP_SUMMARY
+ * when any URL fails. --canary-text also counts answers (100, or --canary-requests) through each
+ * routed URL of each proxy (the stack's `canary` output gives the weight and header) and checks
+ * the split and the header (scripts/canarySplit.ts). Writes a table of every URL and what it returned to $GITHUB_STEP_SUMMARY
  * when that is set (GitHub Actions). Needs the stack deployed on a reachable cluster.
  */
 import * as fs from "fs";
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const [file, text, ...flags] = process.argv.slice(2);
     if (!file || !text) {
         console.error(
-            "usage: e2e-check <outputs.json> <expected text> [--port-forward] [--context <ctx>] [--ca <file>] [--resolve-to <ip>] [--canary-text <text>]",
+            "usage: e2e-check <outputs.json> <expected text> [--port-forward] [--context <ctx>] [--ca <file>] [--resolve-to <ip>] [--canary-text <text> [--canary-requests <n>]]",
         );
         process.exit(2);
     }
@@ -46,11 +46,12 @@ async function main(): Promise<void> {
     const canaryText = flag(flags, "--canary-text");
     if (canaryText !== undefined) {
         if (!outputs.canary) throw new Error("--canary-text: the stack has no canary output (is echo-exposure:canary set?)");
-        const firstHttp = (urls?: string[]) => urls?.find((u) => u.startsWith("http://")) ?? urls?.[0];
-        const proxies = { ingress: firstHttp(outputs.ingressUrls), gateway: firstHttp(outputs.gatewayUrls) };
-        const routed = Object.fromEntries(Object.entries(proxies).filter(([, u]) => u !== undefined));
+        // Every routed URL of each proxy: the canary Ingress and the weighted rules exist per host.
+        const routed = { ingress: outputs.ingressUrls ?? [], gateway: outputs.gatewayUrls ?? [] };
+        const requests = flag(flags, "--canary-requests");
         checks.push(
             ...(await checkCanary(outputs.canary, routed, {
+                requests: requests === undefined ? undefined : Number(requests),
                 stableText: text,
                 canaryText,
                 ca: caFile ? fs.readFileSync(caFile, "utf8") : undefined,

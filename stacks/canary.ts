@@ -41,12 +41,13 @@ export function headerValue(key: string, raw: unknown): string {
     return value;
 }
 
-export function parseCanary(o: Config["canary"], exposures: string[], stable: { image: string }): CanarySettings | undefined {
+/** `written` is the canary as the user wrote it, for the error (the parsed `o` has its defaults). */
+export function parseCanary(o: Config["canary"], exposures: string[], stable: { image: string }, written: unknown = o): CanarySettings | undefined {
     if (o === undefined) return undefined;
     if (!exposures.includes("ingress") && !exposures.includes("gateway")) {
         throw new ConfigError(
             "canary",
-            o,
+            written,
             "a canary only with the ingress or gateway exposure, which split requests by weight and header (Services cannot); add one to exposures, or remove canary",
         );
     }

@@ -71,18 +71,26 @@ export interface StackContext {
     gateway: { existing?: unknown; httpPort: number; controller: { install: boolean; serviceType: ServiceType } };
 }
 
-export function parseCertManager(o: Config["certManager"], routing: IngressSettings, exposed: Exposed, context: StackContext): CertManagerSettings | undefined {
+/** `written` is certManager as the user wrote it, for the errors (the parsed `o` has its defaults). */
+export function parseCertManager(
+    o: Config["certManager"],
+    routing: IngressSettings,
+    exposed: Exposed,
+    context: StackContext,
+    written: unknown = o,
+): CertManagerSettings | undefined {
     if (o === undefined) return undefined;
     if (routing.tls.length === 0 || (!exposed.ingress && !exposed.gateway)) {
         throw new ConfigError(
             "certManager",
-            o,
+            written,
             "certManager only with something to issue: ingress.tls entries, served through the ingress or gateway exposure (remove certManager, or add them)",
         );
     }
     const { install, namespace, chartVersion } = o;
     if (install) v.creatableNamespace("certManager.namespace", namespace, "cert-manager gets a namespace of its own");
-    const issuer = parseIssuer(o.issuer, o.acme, exposed);
+    const writtenAcme = typeof written === "object" && written !== null ? (written as { acme?: unknown }).acme : undefined;
+    const issuer = parseIssuer(o.issuer, o.acme, exposed, writtenAcme);
     oneSecretPerCertificate(routing);
     if (issuer.type === "existing") existingIssuerCanExist(issuer, install, context);
     if (issuer.type === "letsEncrypt") {
@@ -93,9 +101,9 @@ export function parseCertManager(o: Config["certManager"], routing: IngressSetti
     return { issuer, install, namespace, chartVersion, chart: chartSource(ARTIFACTS.certManager, chartVersion, install) };
 }
 
-function parseIssuer(issuer: CertManagerConfig["issuer"], acme: CertManagerConfig["acme"], exposed: Exposed): IssuerSettings {
+function parseIssuer(issuer: CertManagerConfig["issuer"], acme: CertManagerConfig["acme"], exposed: Exposed, writtenAcme: unknown): IssuerSettings {
     if (acme !== undefined && issuer !== "letsEncrypt") {
-        throw new ConfigError("certManager.acme", acme, "no acme settings unless certManager.issuer is letsEncrypt");
+        throw new ConfigError("certManager.acme", writtenAcme ?? acme, "no acme settings unless certManager.issuer is letsEncrypt");
     }
     if (issuer === "selfSigned") return { type: "selfSigned" };
     if (issuer === "letsEncrypt") return { type: "letsEncrypt", ...parseAcme(acme, exposed) };
@@ -103,8 +111,10 @@ function parseIssuer(issuer: CertManagerConfig["issuer"], acme: CertManagerConfi
 }
 
 function parseAcme(acme: CertManagerConfig["acme"], exposed: Exposed): { email: string; server: string; solver: AcmeSolverKind } {
-    if (acme === undefined) throw new ConfigError("certManager.acme.email", undefined, "a non-empty string");
-    const { email, server } = acme;
+    // Required only with letsEncrypt (the schema cannot say so: acme with another issuer is refused above instead).
+    const email = acme?.email;
+    if (email === undefined) throw new ConfigError("certManager.acme.email", undefined, "a non-empty string");
+    const server = acme!.server;
     const problem = contactProblem(email);
     if (problem !== undefined) {
         throw new ConfigError(
@@ -114,7 +124,7 @@ function parseAcme(acme: CertManagerConfig["acme"], exposed: Exposed): { email: 
                 `a plain ASCII address whose domain is a name under a public suffix (it refuses ${FORBIDDEN_MAIL_DOMAINS.join(", ")}); not ${problem}`,
         );
     }
-    const solver = acme.solver ?? (exposed.ingress ? "ingress" : "gateway");
+    const solver = acme!.solver ?? (exposed.ingress ? "ingress" : "gateway");
     if (!exposed[solver]) {
         throw new ConfigError(
             "certManager.acme.solver",

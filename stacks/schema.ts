@@ -119,12 +119,13 @@ const nodePorts = (description: string) =>
 
 /** The routing keys: under the top-level `routing`, or (deprecated) under `ingress`, where they have no defaults. */
 function routingKeys(deprecated: boolean) {
-    const meta = (description: string) => ({ description, ...(deprecated ? { deprecated: true } : {}) });
-    const pathType = (description: string, def?: (typeof PATH_TYPES)[number]) =>
-        key((k, x) => v.oneOf(k, x, PATH_TYPES), { ...meta(description), json: J.oneOf(PATH_TYPES), ...(def ? { default: def } : {}) });
+    // A top-level routing key (`name`) under `ingress` is deprecated; the keys inside its entries are not marked again.
+    const meta = (description: string, name?: string) => ({ description, ...(deprecated && name ? { deprecated: true, movedTo: `routing.${name}` } : {}) });
+    const pathType = (description: string, def?: (typeof PATH_TYPES)[number], name?: string) =>
+        key((k, x) => v.oneOf(k, x, PATH_TYPES), { ...meta(description, name), json: J.oneOf(PATH_TYPES), ...(def ? { default: def } : {}) });
     // Which characters a path may have depends on its pathType and the exposures: stacks/routes.ts checks.
-    const path = (description: string, def?: string) =>
-        key(v.string, { ...meta(description), json: { type: "string", pattern: "^/" }, ...(def ? { default: def } : {}) });
+    const path = (description: string, def?: string, name?: string) =>
+        key(v.string, { ...meta(description, name), json: { type: "string", pattern: "^/" }, ...(def ? { default: def } : {}) });
     const hostEntry = either<string | { host?: string; path?: string; pathType?: (typeof PATH_TYPES)[number] }>(
         [
             { when: (x) => typeof x === "string", then: key(v.hostName, { description: "A host name.", json: { type: "string" }, required: true }) },
@@ -171,20 +172,20 @@ function routingKeys(deprecated: boolean) {
     );
     return {
         hosts: list(hostEntry, {
-            ...meta("The hosts routed to the echo app: host names, or { host, path, pathType } (none: any host, as the tutorial)."),
+            ...meta("The hosts routed to the echo app: host names, or { host, path, pathType } (none: any host, as the tutorial).", "hosts"),
             allowed: "a list of host names, or of { host, path, pathType } objects",
             json: { type: "array" },
             defaultText: "none: any host, as in the tutorial",
         }),
-        path: path("The path routed to the echo app.", deprecated ? undefined : "/vericonf"),
-        pathType: pathType("Prefix, Exact or ImplementationSpecific (not with gateway).", deprecated ? undefined : "Prefix"),
+        path: path("The path routed to the echo app.", deprecated ? undefined : "/vericonf", "path"),
+        pathType: pathType("Prefix, Exact or ImplementationSpecific (not with gateway).", deprecated ? undefined : "Prefix", "pathType"),
         tls: list(tlsEntry, {
-            ...meta("TLS per host: [{ hosts, secretName }]."),
+            ...meta("TLS per host: [{ hosts, secretName }].", "tls"),
             allowed: "a list of { hosts, secretName }",
             json: { type: "array" },
             defaultText: "none",
         }),
-        sslRedirect: key(v.boolean, { ...meta("With TLS, redirect http to https."), json: J.boolean, ...(deprecated ? {} : { default: true }) }),
+        sslRedirect: key(v.boolean, { ...meta("With TLS, redirect http to https.", "sslRedirect"), json: J.boolean, ...(deprecated ? {} : { default: true }) }),
     };
 }
 
@@ -380,7 +381,8 @@ export const CONFIG_SHAPE = {
             ),
             acme: section(
                 {
-                    email: key(v.string, { description: "The ACME account's e-mail address.", json: J.string, required: true }),
+                    // Required with letsEncrypt: stacks/certManager.ts says so (acme with another issuer is refused first).
+                    email: key(v.string, { description: "The ACME account's e-mail address (required with letsEncrypt).", json: J.string }),
                     server: key(acmeServer, {
                         description: "production, staging, or an ACME directory URL.",
                         json: { type: "string" },

@@ -26,6 +26,8 @@ export interface KeyMeta {
     defaultText?: string;
     /** An old place of a key that keeps working (with a warning): editors strike it through. */
     deprecated?: boolean;
+    /** Where a deprecated key lives now, offered instead of it in a did-you-mean. */
+    movedTo?: string;
     /** A key an object must have (JSON Schema `required`). */
     required?: boolean;
 }
@@ -108,7 +110,9 @@ export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: Section
 export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: SectionMeta): z.ZodType<unknown, unknown> {
     const keys = Object.keys(shape);
     // Deprecated keys are still read, but not offered: the docs and the errors show only the new place.
-    const offered = keys.filter((k) => !(z.globalRegistry.get(shape[k] as z.ZodType) as KeyMeta | undefined)?.deprecated);
+    const metaAt = (k: string) => z.globalRegistry.get(shape[k] as z.ZodType) as KeyMeta | undefined;
+    const offered = keys.filter((k) => !metaAt(k)?.deprecated);
+    const moved = Object.fromEntries(keys.flatMap((k) => (metaAt(k)?.movedTo ? [[k, metaAt(k)!.movedTo!]] : [])));
     const allowed = `an object with any of the keys ${offered.join(", ")}`;
     const object = z.looseObject(shape);
     return z
@@ -123,7 +127,7 @@ export function section<S extends z.core.$ZodLooseShape>(shape: S, meta: Section
             const issues = ctx.issues as unknown[];
             for (const k of Object.keys(o)) {
                 if (!keys.includes(k))
-                    issues.push({ code: "custom", path: [k], message: "", input: o[k], params: { unknownKey: k, known: offered, value: o[k] } });
+                    issues.push({ code: "custom", path: [k], message: "", input: o[k], params: { unknownKey: k, known: offered, moved, value: o[k] } });
             }
             // Every declared key present (undefined when unset), so each one's default applies.
             const r = object.safeParse({ ...Object.fromEntries(keys.map((k) => [k, undefined])), ...o });
@@ -183,19 +187,27 @@ export function keyOf(path: readonly PropertyKey[]): string {
 /** The schema's issues as ConfigErrors, each naming the key, the value and what is allowed. */
 export function errorsOf(issues: readonly z.core.$ZodIssue[], input: unknown, rootName: string): ConfigError[] {
     return issues.map((issue) => {
-        const params = (issue as { params?: { suffix?: string; value?: unknown; unknownKey?: string; known?: string[] } }).params ?? {};
+        const params =
+            (issue as { params?: { suffix?: string; value?: unknown; unknownKey?: string; known?: string[]; moved?: Record<string, string> } }).params ?? {};
         const at = keyOf(issue.path);
         if (params.unknownKey !== undefined) {
             const parent = keyOf(issue.path.slice(0, -1)) || rootName;
             return new ConfigError(
                 at,
                 params.value,
-                `no such key${didYouMean(params.unknownKey, params.known ?? [])}; ${parent} takes ${(params.known ?? []).join(", ")}`,
+                `no such key${suggestion(params.unknownKey, params.known ?? [], params.moved ?? {})}; ${parent} takes ${(params.known ?? []).join(", ")}`,
             );
         }
         const value = "value" in params ? params.value : valueAt(input, issue.path);
         return new ConfigError(`${at}${params.suffix ?? ""}`, value, issue.message);
     });
+}
+
+/** The did-you-mean for an unknown key: a known key, or the new place of a deprecated one. */
+function suggestion(unknown: string, known: string[], moved: Record<string, string>): string {
+    const hint = didYouMean(unknown, [...known, ...Object.keys(moved)]);
+    const to = Object.entries(moved).find(([k]) => hint === ` (did you mean '${k}'?)`);
+    return to ? ` (did you mean '${to[1]}'?)` : hint;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -218,8 +230,15 @@ export function metaOf(schema: z.ZodType): NodeMeta {
     return m;
 }
 
-/** The JSON Schema of a declared node: what config.schema.json says of the key. */
-export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+/**
+ * The JSON Schema of a declared node: what config.schema.json says of the key. `leaf` may widen
+ * what a single value (not an object or a list) may be, inside the node (a secret, for one).
+ */
+export function jsonSchemaOf(schema: z.ZodType, leaf: (json: JsonSchema) => JsonSchema = (j) => j): JsonSchema {
+    const inner = (s: z.ZodType) => {
+        const json = jsonSchemaOf(s, leaf);
+        return metaOf(s).shape || metaOf(s).item ? json : leaf(json);
+    };
     const m = metaOf(schema);
     const common: JsonSchema = { description: m.description, ...(m.deprecated ? { deprecated: true } : {}) };
     if (m.shape) {
@@ -228,14 +247,14 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
         return {
             type: "object",
             ...common,
-            properties: Object.fromEntries(entries.map(([k, s]) => [k, jsonSchemaOf(s)])),
+            properties: Object.fromEntries(entries.map(([k, s]) => [k, inner(s)])),
             ...(required.length > 0 ? { required } : {}),
             additionalProperties: false,
         };
     }
-    if (m.item) return { ...m.json, ...common, items: jsonSchemaOf(m.item), ...(m.default !== undefined ? { default: m.default } : {}) };
+    if (m.item) return { ...m.json, ...common, items: inner(m.item), ...(m.default !== undefined ? { default: m.default } : {}) };
     // Shapes no branch declares (plain strings an `otherwise` check takes) are in the node's own json.anyOf.
-    if (m.either) return { ...common, anyOf: [...((m.json?.anyOf as JsonSchema[] | undefined) ?? []), ...m.either.map(jsonSchemaOf)] };
+    if (m.either) return { ...common, anyOf: [...((m.json?.anyOf as JsonSchema[] | undefined) ?? []), ...m.either.map((s) => jsonSchemaOf(s, leaf))] };
     return { ...m.json, ...common, ...(m.default !== undefined ? { default: m.default } : {}) };
 }
 

@@ -115,7 +115,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         containerPort: c.containerPort,
         resources: checkResources("resources", c.resources),
     }));
-    const canary = check(() => parseCanary(c.canary, exposures, { image: c.image }));
+    const canary = check(() => parseCanary(c.canary, exposures, { image: c.image }, raw.canary));
     const loadBalancer = check(() => loadBalancerSettings(c.loadBalancer));
     const certManager =
         ingress && gateway
@@ -130,6 +130,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
                           restricted: { ingress: ingress.controller.sourceRanges.length > 0, gateway: gateway.controller.sourceRanges.length > 0 },
                       },
                       { namespace, createNamespace, gateway },
+                      raw.certManager,
                   );
               })
             : undefined;
@@ -188,7 +189,8 @@ function readAll(config: pulumi.Config): Record<string, unknown> {
 
 function dropNulls(x: unknown): unknown {
     if (x === null) return undefined;
-    if (Array.isArray(x)) return x.map(dropNulls);
+    // A null in a list is a value, not an unset key: the list's check then names it.
+    if (Array.isArray(x)) return x.map((y) => (y === null ? null : dropNulls(y)));
     if (typeof x === "object") return Object.fromEntries(Object.entries(x as object).flatMap(([k, y]) => (y === null ? [] : [[k, dropNulls(y)]])));
     return x;
 }

@@ -34,12 +34,14 @@ describe("TlsCertificates (hand-built args)", () => {
         assert.strictEqual(ofType(CERTIFICATE).filter((c) => c.inputs.spec.isCA).length, 1);
         const issuers = ofType("kubernetes:cert-manager.io/v1:Issuer").map((i) => i.inputs.metadata.name);
         const named = new Set(ofType(CERTIFICATE).map((c) => c.inputs.spec.issuerRef.name));
+        assert.ok(named.size > 0 && issuers.length > 0, "certificates and issuers are declared");
         for (const n of named) assert.ok(issuers.includes(n), `${n} is one of the declared issuers ${issuers}`);
     });
 
     it("an existing issuer: no issuer declared, the Certificates name it; without install, no cert-manager release", async () => {
         const { ofType } = await declareAlone(() => new TlsCertificates("t", args({ issuer: { existing: { kind: "ClusterIssuer", name: "corp-ca" } } })).urn);
         assert.deepStrictEqual(ofType("kubernetes:cert-manager.io/v1:Issuer"), []);
+        assert.strictEqual(ofType(CERTIFICATE).length, 2, "one Certificate per entry");
         assert.ok(ofType(CERTIFICATE).every((c) => c.inputs.spec.issuerRef.name === "corp-ca" && c.inputs.spec.issuerRef.kind === "ClusterIssuer"));
         assert.deepStrictEqual(ofType("kubernetes:helm.sh/v3:Release"), []);
     });

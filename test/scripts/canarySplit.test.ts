@@ -33,6 +33,11 @@ describe("the canary split tolerance", () => {
         assert.ok(splitTolerance(100, 70).high < 100);
     });
 
+    it("at 300 requests and 20 %, as the e2e workflow sends, also fails an even split", () => {
+        const { low, high } = splitTolerance(300, 20);
+        assert.ok(low > 0 && high < 150 && high < 300, `${low}-${high}`);
+    });
+
     it("is exact at 0 and 100 %", () => {
         assert.deepStrictEqual(splitTolerance(100, 0), { low: 0, high: 0 });
         assert.deepStrictEqual(splitTolerance(100, 100), { low: 100, high: 100 });
@@ -65,7 +70,7 @@ describe("the canary checker against a fake proxy", () => {
     it("passes a proxy that splits as asked and honours the header", async () => {
         const p = await proxy(0.2);
         try {
-            const checks = await checkCanary(canary, { gateway: p.url }, texts);
+            const checks = await checkCanary(canary, { gateway: [p.url] }, texts);
             assert.deepStrictEqual(
                 checks.map((c) => [c.what, c.ok]),
                 [
@@ -82,7 +87,7 @@ describe("the canary checker against a fake proxy", () => {
     it("fails a proxy that ignores the weight, and one that ignores the header", async () => {
         const none = await proxy(0, false);
         try {
-            const checks = await checkCanary(canary, { ingress: none.url }, texts);
+            const checks = await checkCanary(canary, { ingress: [none.url] }, texts);
             assert.deepStrictEqual(
                 checks.map((c) => c.ok),
                 [false, false],
@@ -94,7 +99,7 @@ describe("the canary checker against a fake proxy", () => {
     });
 
     it("fails a proxy with no URL to count through", async () => {
-        const checks = await checkCanary(canary, { ingress: "pending: no address yet" }, texts);
+        const checks = await checkCanary(canary, { ingress: ["pending: no address yet"] }, texts);
         assert.strictEqual(checks[0].ok, false);
     });
 });

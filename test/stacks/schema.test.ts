@@ -45,7 +45,7 @@ describe("the config schema", () => {
         { why: "a misspelt nested key", config: { exposures: ["ingress"], ingress: { controller: { replcas: 2 } } } },
         { why: "an out-of-range number", config: { exposures: ["ingress"], canary: { text: "c", weight: 120 } } },
         { why: "a value outside an enum", config: { imagePullPolicy: "Sometimes" } },
-        { why: "a typed key's string (the CLI refuses it)", config: { replicas: "two" } },
+        { why: "a typed key's word where a number belongs", config: { replicas: "two" } },
         { why: "a namespace that is no DNS label", config: { namespace: "Echo_NS" } },
         { why: "a canary without its text", config: { exposures: ["gateway"], canary: { weight: 5 } } },
         { why: "a TLS entry without a Secret", config: { exposures: ["ingress"], routing: { hosts: ["a.example.com"], tls: [{ hosts: ["a.example.com"] }] } } },
@@ -62,8 +62,19 @@ describe("the config schema", () => {
     it("flags nothing the program takes: the shipped stacks' values, and each key's default", () => {
         const defaults = stackFile({ canary: { text: "c" }, exposures: "clusterIP,ingress" });
         assert.deepStrictEqual(editorErrors(defaults), []);
-        // A secret is a { secure } object in the stack file, for any key.
+        // What `pulumi config set` writes: every top-level value a string (the CLI takes "3" for an integer key).
+        assert.deepStrictEqual(editorErrors(stackFile({ replicas: "3", createNamespace: "false", servicePort: "8080", nodePort: "30080" })), []);
+        // A secret is a { secure } object in the stack file, for any key, and for any value inside one (--secret --path).
         assert.deepStrictEqual(editorErrors(stackFile({ text: { secure: "v1:abc" } })), []);
+        assert.deepStrictEqual(
+            editorErrors(
+                stackFile({
+                    certManager: { issuer: "letsEncrypt", acme: { email: { secure: "v1:abc" } } },
+                    ingress: { annotations: { a: { secure: "v1:x" } } },
+                }),
+            ),
+            [],
+        );
         // Other namespaces are not the schema's to check.
         assert.deepStrictEqual(editorErrors(stackFile({ "kubernetes:context": "kind-echo", "aws:region": "eu-west-1" })), []);
     });
