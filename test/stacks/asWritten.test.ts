@@ -5,6 +5,9 @@ import { BadCase, itRejects } from "../support/badConfig";
  * points at the key to change: a deprecated key's new place, the rule that really fails.
  */
 
+/** One routed host with TLS: what certManager needs to have something to issue. */
+const TLS_ROUTING = { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-tls" }] };
+
 const cases: BadCase[] = [
     {
         why: "a canary without a proxy, showing the canary as written",
@@ -24,7 +27,7 @@ const cases: BadCase[] = [
         why: "acme settings with another issuer (said first, not the missing e-mail)",
         config: {
             exposures: "ingress",
-            routing: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-tls" }] },
+            routing: TLS_ROUTING,
             certManager: { issuer: "selfSigned", acme: { server: "staging" } },
         },
         key: "certManager.acme",
@@ -49,7 +52,7 @@ const cases: BadCase[] = [
         why: "letsEncrypt without an e-mail",
         config: {
             exposures: "ingress",
-            routing: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-tls" }] },
+            routing: TLS_ROUTING,
             certManager: { issuer: "letsEncrypt", acme: { server: "staging" } },
         },
         key: "certManager.acme.email",
