@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     if (canaryText !== undefined) {
         if (!outputs.canary) throw new Error("--canary-text: the stack has no canary output (is echo-exposure:canary set?)");
         // Every routed URL of each proxy: the canary Ingress and the weighted rules exist per host.
-        const routed = { ingress: outputs.ingressUrls ?? [], gateway: outputs.gatewayUrls ?? [] };
+        // Only the proxies the stack exposes (a stack without gateway has no gatewayUrls).
+        const proxies = { ingress: outputs.ingressUrls, gateway: outputs.gatewayUrls };
+        const routed = Object.fromEntries(Object.entries(proxies).filter((e): e is [string, string[]] => e[1] !== undefined));
         const requests = flag(flags, "--canary-requests");
         checks.push(
             ...(await checkCanary(outputs.canary, routed, {

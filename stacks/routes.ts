@@ -130,20 +130,19 @@ export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
 }
 
 function validPath(key: string, path: string, pathType: PathType, context = ""): string {
-    const raw = path;
-    if (!path.startsWith("/")) throw new ConfigError(key, raw, "an absolute path starting with '/', such as '/vericonf'");
+    if (!path.startsWith("/")) throw new ConfigError(key, path, "an absolute path starting with '/', such as '/vericonf'");
     // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
     // these characters in Prefix and Exact paths (controller 1.15.1 internal/ingress/inspector/
     // rules.go: `(?i)^/[[:alnum:]._\-/]*$`); regexes need ImplementationSpecific.
     if (pathType !== "ImplementationSpecific" && !/^\/[A-Za-z0-9/._-]*$/.test(path)) {
         throw new ConfigError(
             key,
-            raw,
+            path,
             `a path of letters, digits and / . _ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)${context}`,
         );
     }
     // Its deep inspection refuses paths of every type that look like NGINX directives or files.
     const inspected = deepInspectionRefuses(path);
-    if (inspected) throw new ConfigError(key, raw, `a path ingress-nginx's deep inspection accepts: ${inspected}`);
+    if (inspected) throw new ConfigError(key, path, `a path ingress-nginx's deep inspection accepts: ${inspected}`);
     return path;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "./errors";
-import { didYouMean } from "./validate";
+import { didYouMean, isPlainObject } from "./validate";
 
 /*
  * The few building blocks stacks/schema.ts declares every config key with. A key is declared once:
@@ -48,7 +48,6 @@ export const JSON_TYPES = {
     }),
     boolean: { anyOf: [{ type: "boolean" }, { enum: ["true", "false"] }] } as JsonSchema,
     string: { type: "string", minLength: 1 } as JsonSchema,
-    stringList: { type: "array", items: { type: "string" } } as JsonSchema,
     stringMap: { type: "object", additionalProperties: { type: "string" } } as JsonSchema,
     oneOf: (values: readonly string[]): JsonSchema => ({ enum: [...values] }),
 };
@@ -99,8 +98,6 @@ export interface SectionMeta {
     required?: boolean;
     deprecated?: boolean;
 }
-
-const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 export function section<S extends z.core.$ZodLooseShape>(
     shape: S,

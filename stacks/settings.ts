@@ -175,7 +175,7 @@ function configErrors(errors: ConfigError[]): Error {
 const isSet = (x: unknown) => x !== undefined && x !== null;
 const rawAt = (raw: Record<string, unknown>, section: string, key: string): unknown => {
     const o = raw[section];
-    return typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined;
+    return v.isPlainObject(o) ? o[key] : undefined;
 };
 
 /** The project's keys as the user wrote them, with YAML nulls dropped (a null means "unset"). */

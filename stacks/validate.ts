@@ -107,31 +107,11 @@ export function oneOf<T extends string>(key: string, value: unknown, allowed: re
     return value as T;
 }
 
-export function stringList(key: string, value: unknown): string[] {
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-        throw new ConfigError(key, value, "a list of strings");
-    }
-    return value as string[];
-}
-
 export function stringMap(key: string, value: unknown): Record<string, string> {
     if (!isPlainObject(value) || Object.values(value).some((v) => typeof v !== "string")) {
         throw new ConfigError(key, value, "an object whose values are strings");
     }
     return value as Record<string, string>;
-}
-
-/** An object with only the given keys, so that a typo in a nested key fails instead of being ignored. */
-export function object(key: string, value: unknown, keys: readonly string[]): Record<string, unknown> {
-    if (!isPlainObject(value)) {
-        throw new ConfigError(key, value, `an object with any of the keys ${keys.join(", ")}`);
-    }
-    for (const k of Object.keys(value)) {
-        if (!keys.includes(k)) {
-            throw new ConfigError(`${key}.${k}`, value[k], `no such key${didYouMean(k, keys)}; ${key} takes ${keys.join(", ")}`);
-        }
-    }
-    return value;
 }
 
 /** " (did you mean 'x'?)" when one known key is a small edit away from the unknown one, else "". */
@@ -394,6 +374,7 @@ export function exactVersion(key: string, raw: unknown, example: string): string
     return s;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not a list). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -85,6 +85,9 @@ async function fakeUpstream(files: Record<string, string>): Promise<{ url: strin
     return { url: `http://127.0.0.1:${port}`, requests: () => [...seen], stop: () => child.kill() };
 }
 
+/** oneFileLock's file, by download (no mirror) into `cacheDir`. */
+const downloadTiny = (cacheDir: string, lock: Lock) => resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock });
+
 /** A lock with one artifact of one file, served from `base`. */
 function oneFileLock(base: string, body: string, sha = sha256(Buffer.from(body))): Lock {
     return {
@@ -156,7 +159,7 @@ describe("the upstream resolver", () => {
             const cacheDir = tmp("cache");
             const lock = oneFileLock(upstream.url, body);
             try {
-                const file = resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock });
+                const file = downloadTiny(cacheDir, lock);
                 assert.strictEqual(file, path.join(cacheDir, "tiny", "v1.0.0", "deploy", "crds.yaml"));
                 assert.strictEqual(fs.readFileSync(file, "utf8"), body);
                 await settle();
@@ -165,7 +168,7 @@ describe("the upstream resolver", () => {
                 upstream.stop();
             }
             // The upstream is gone: the verified cache answers.
-            assert.strictEqual(fs.readFileSync(resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock }), "utf8"), body);
+            assert.strictEqual(fs.readFileSync(downloadTiny(cacheDir, lock), "utf8"), body);
         });
 
         it("downloads again when the cached copy was damaged", async () => {
@@ -174,9 +177,9 @@ describe("the upstream resolver", () => {
             const cacheDir = tmp("cache");
             const lock = oneFileLock(upstream.url, body);
             try {
-                const file = resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock });
+                const file = downloadTiny(cacheDir, lock);
                 fs.writeFileSync(file, "tampered");
-                assert.strictEqual(fs.readFileSync(resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock }), "utf8"), body);
+                assert.strictEqual(fs.readFileSync(downloadTiny(cacheDir, lock), "utf8"), body);
                 await settle();
                 assert.strictEqual(upstream.requests().length, 2);
             } finally {
@@ -191,7 +194,7 @@ describe("the upstream resolver", () => {
             const lock = oneFileLock(upstream.url, "", expected);
             try {
                 assert.throws(
-                    () => resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir, lock }),
+                    () => downloadTiny(cacheDir, lock),
                     (e: Error) =>
                         e instanceof UpstreamError &&
                         e.message.includes("tiny v1.0.0 'deploy/crds.yaml'") &&
@@ -213,7 +216,7 @@ describe("the upstream resolver", () => {
             await settle();
             const lock = oneFileLock(closed, "x");
             assert.throws(
-                () => resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir: tmp("cache"), lock }),
+                () => downloadTiny(tmp("cache"), lock),
                 (e: Error) =>
                     e instanceof UpstreamError &&
                     e.message.includes(`cannot download ${closed}/releases/v1.0.0/crds.yaml`) &&
@@ -225,10 +228,7 @@ describe("the upstream resolver", () => {
             const upstream = await fakeUpstream({});
             try {
                 const lock = oneFileLock(upstream.url, "x");
-                assert.throws(
-                    () => resolveFile("tiny", "v1.0.0", "deploy/crds.yaml", { mirror: undefined, cacheDir: tmp("cache"), lock }),
-                    /HTTP 404.*ECHO_EXPOSURE_MIRROR/,
-                );
+                assert.throws(() => downloadTiny(tmp("cache"), lock), /HTTP 404.*ECHO_EXPOSURE_MIRROR/);
             } finally {
                 upstream.stop();
             }
