@@ -10,6 +10,7 @@ import { EchoCanary } from "./components/canary";
 import { canaryHelp, inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { EchoNamespace } from "./components/echoNamespace";
+import { definedOutputs } from "./components/outputs";
 import { GatewayExposure } from "./components/gatewayExposure";
 import { IngressExposure } from "./components/ingressExposure";
 import { TlsCertificates } from "./components/tlsCertificates";
@@ -104,36 +105,44 @@ const certificates = certManager
       })
     : undefined;
 
-/** One URL per enabled exposure: what a client uses to reach the echo app that way. */
-export const urls = pulumi.all([services.urls, ingress?.urls, gateway?.urls]).apply(([serviceUrls, ingressUrls, gatewayUrls]) => ({
-    ...serviceUrls,
-    ...(ingressUrls ? { ingress: ingressUrls[0] } : {}),
-    ...(gatewayUrls ? { gateway: gatewayUrls[0] } : {}),
-}));
-/** Every host/path URL of the Ingress (the first is urls.ingress). */
-export const ingressUrls = ingress?.urls;
-/** Every host/path URL of the HTTPRoutes (the first is urls.gateway). */
-export const gatewayUrls = gateway?.urls;
 /**
- * Where each proxy is reached (host[:port]), whatever DNS says: a host's URL goes to whichever
- * proxy its DNS points at, so these are what to compare (`curl --resolve`) and cut over to.
+ * The stack outputs. An output whose feature is off (ingressUrls without `ingress`, gatewayUrls
+ * without `gateway`, tls without certManager, canary without a canary) is left out, never
+ * `undefined`: the Pulumi SDK warns "Undefined value (…) will not show as a stack output" on every
+ * preview and up for a top-level undefined export (docs/design.md "Stack outputs").
  */
-export const proxyAddresses = pulumi.all([ingress?.address, gateway?.address]).apply(([ingressAddress, gatewayAddress]) => ({
-    ...(ingressAddress ? { ingress: ingressAddress } : {}),
-    ...(gatewayAddress ? { gateway: gatewayAddress } : {}),
-}));
-/** `kubectl port-forward` for reaching the app from this machine without exposing it. */
-export const portForward = forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port, kubeContext);
-/** The seed's in-cluster busybox check, ready to paste. */
-export const inClusterCheck = checkCommand(app.namespace, services.primary.metadata.name, settings.service.port, kubeContext);
-/**
- * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
- * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
- */
-export const tls = certificates
-    ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
-    : undefined;
-/** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
-export const canary = settings.canary ? canaryHelp(settings.canary, { ingress, gateway }) : undefined;
-/** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
-export const readme = fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8");
+export = definedOutputs({
+    /** One URL per enabled exposure: what a client uses to reach the echo app that way. */
+    urls: pulumi.all([services.urls, ingress?.urls, gateway?.urls]).apply(([serviceUrls, ingressUrls, gatewayUrls]) => ({
+        ...serviceUrls,
+        ...(ingressUrls ? { ingress: ingressUrls[0] } : {}),
+        ...(gatewayUrls ? { gateway: gatewayUrls[0] } : {}),
+    })),
+    /** Every host/path URL of the Ingress (the first is urls.ingress). */
+    ingressUrls: ingress?.urls,
+    /** Every host/path URL of the HTTPRoutes (the first is urls.gateway). */
+    gatewayUrls: gateway?.urls,
+    /**
+     * Where each proxy is reached (host[:port]), whatever DNS says: a host's URL goes to whichever
+     * proxy its DNS points at, so these are what to compare (`curl --resolve`) and cut over to.
+     */
+    proxyAddresses: pulumi.all([ingress?.address, gateway?.address]).apply(([ingressAddress, gatewayAddress]) => ({
+        ...(ingressAddress ? { ingress: ingressAddress } : {}),
+        ...(gatewayAddress ? { gateway: gatewayAddress } : {}),
+    })),
+    /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
+    portForward: forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port, kubeContext),
+    /** The seed's in-cluster busybox check, ready to paste. */
+    inClusterCheck: checkCommand(app.namespace, services.primary.metadata.name, settings.service.port, kubeContext),
+    /**
+     * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
+     * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
+     */
+    tls: certificates
+        ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
+        : undefined,
+    /** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
+    canary: settings.canary ? canaryHelp(settings.canary, { ingress, gateway }) : undefined,
+    /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
+    readme: fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8"),
+});

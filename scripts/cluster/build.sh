@@ -16,7 +16,7 @@ export CGO_ENABLED=0 GOFLAGS=-trimpath
 # /version, and kwokctl and the provider parse it too, so the Kubernetes ldflags are required:
 # without them k8s.io/component-base/version reports v0.0.0-master.
 K8S_VERSION=v1.36.3
-PULUMI_VERSION=v3.248.0
+PULUMI_VERSION=v3.276.0
 # The SDK asks the engine for kubernetes 4.34.2; the proxy serves only an older provider
 # commit (see tools/cluster/kubernetes-provider/go.mod), which is built and labelled 4.34.2.
 PROVIDER_LABEL=4.34.2

@@ -60,6 +60,32 @@ function timer(): { onEvent: (e: EngineEvent) => void; times: OperationTimes } {
     };
 }
 
+/**
+ * The program's own warnings in an operation's event stream (issue 27): diagnostics of severity
+ * warning on the stack resource or on no resource (the Node.js SDK's `pulumi.log.warn` without a
+ * resource sends an empty URN). The CLI's notes about where it found a plugin are not the program's.
+ */
+function programWarnings(): { onEvent: (e: EngineEvent) => void; list: string[] } {
+    const list: string[] = [];
+    return {
+        list,
+        onEvent: (e) => {
+            const d = e.diagnosticEvent;
+            if (d?.severity !== "warning" || (d.urn && !d.urn.includes("::pulumi:pulumi:Stack::"))) return;
+            if (/plugin/i.test(d.message) && !d.urn) return;
+            list.push(d.message.trim());
+        },
+    };
+}
+
+/** Runs a preview or up with a warnings watch, and fails it when the program warned. */
+async function quietly<T>(t: Tally, name: string, op: (onEvent: (e: EngineEvent) => void) => Promise<T>, also?: (e: EngineEvent) => void): Promise<T> {
+    const warnings = programWarnings();
+    const result = await op((e) => (warnings.onEvent(e), also?.(e)));
+    t.check(`${name}: no warning from the program`, warnings.list.length === 0, warnings.list.join("\n"));
+    return result;
+}
+
 /** Appends the CLI's output of each operation to STATE/logs/<stack>.log, for reading after a run. */
 function logTo(stack: string): (out: string) => void {
     const file = path.join(STATE, "logs", `pulumi-${stack}.log`);
@@ -105,14 +131,14 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     console.log("dev:");
     const stack = await openStack("dev", scratchProject("dev"), backend);
     const preview = await t.step("preview", async () => {
-        const [r, ms] = await timed(() => stack.preview({ onOutput: logTo("dev") }));
+        const [r, ms] = await timed(() => quietly(t, "preview", (onEvent) => stack.preview({ onEvent, onOutput: logTo("dev") })));
         speed.previewSeconds = seconds(ms);
         return r;
     });
     if (preview) t.check("preview plans creates", (preview.changeSummary.create ?? 0) > 20, JSON.stringify(preview.changeSummary));
     const clock = timer();
     const up = await t.step("up", async () => {
-        const [r, ms] = await timed(() => stack.up({ onEvent: clock.onEvent, onOutput: logTo("dev") }));
+        const [r, ms] = await timed(() => quietly(t, "up", (onEvent) => stack.up({ onEvent, onOutput: logTo("dev") }), clock.onEvent));
         speed.upSeconds = seconds(ms);
         return r;
     });
@@ -124,7 +150,7 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     speed.criticalPath = cp.chain;
 
     checkDevOutputs(t, outputs);
-    await t.step("preview --expect-no-changes after up", () => stack.preview({ expectNoChanges: true }));
+    await t.step("preview --expect-no-changes after up", () => quietly(t, "no-change preview", (onEvent) => stack.preview({ onEvent, expectNoChanges: true })));
     await t.step("refresh", () => stack.refresh());
     await t.step("preview --expect-no-changes after refresh", () => stack.preview({ expectNoChanges: true }));
 
@@ -357,7 +383,7 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
             .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev"),
     );
     const stack = await openStack(name, dir, backend);
-    const up = await t.step(`up ${name}`, () => stack.up({ onOutput: logTo(name) }));
+    const up = await t.step(`up ${name}`, () => quietly(t, `${name}: up`, (onEvent) => stack.up({ onEvent, onOutput: logTo(name) })));
     if (up) {
         const lbs = listObjects("services").filter((s) => s.spec.type === "LoadBalancer");
         t.check(
@@ -371,7 +397,9 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
             Object.values(urls).every((u) => URL.canParse(String(u))),
             JSON.stringify(urls),
         );
-        await t.step(`${name}: preview --expect-no-changes`, () => stack.preview({ expectNoChanges: true }));
+        await t.step(`${name}: preview --expect-no-changes`, () =>
+            quietly(t, `${name}: no-change preview`, (onEvent) => stack.preview({ onEvent, expectNoChanges: true })),
+        );
     }
     await destroy(t, stack, name);
     checkClean(t, name);

@@ -29,6 +29,27 @@ describe("stack outputs", () => {
         });
     }
 
+    // The Pulumi SDK warns "Undefined value (…) will not show as a stack output" for a top-level
+    // export that is, or resolves to, undefined, on every preview and up (issue 27).
+    for (const stack of shippedStacks()) {
+        it(`exports no undefined output and warns nothing (stack ${stack})`, async () => {
+            const run = await runProgram(stackConfig(stack), { loadBalancer: "none" });
+            for (const [name, value] of Object.entries(run.outputs)) assert.notStrictEqual(value, undefined, `output ${name} is undefined`);
+            // Staging and prod ship placeholders (ACME e-mail, hosts) that are meant to warn until replaced.
+            assert.deepStrictEqual(
+                run.warnings.filter((w) => !/ placeholders? /.test(w)),
+                [],
+            );
+            const canary = Boolean(stackConfig(stack).canary);
+            assert.strictEqual("canary" in run.outputs, canary, `the canary output exists only with a canary`);
+        });
+    }
+
+    it("leaves out the outputs of features that are off, rather than exporting undefined", async () => {
+        const run = await runProgram({ exposures: "clusterIP" });
+        assert.deepStrictEqual(Object.keys(run.outputs).sort(), ["inClusterCheck", "portForward", "proxyAddresses", "readme", "urls"]);
+    });
+
     it("gives the exact port-forward command and its URL", async () => {
         const run = await runProgram({ namespace: "web", localPort: "9090", servicePort: "8080" });
         assert.deepStrictEqual(run.outputs.portForward, {
