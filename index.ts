@@ -69,6 +69,7 @@ const ingress = enabled.has("ingress")
           tlsSecretsProvided: !settings.certManager,
           kubeContext,
           canary: routeCanary,
+          hostPolicies: settings.routing.hosts,
       })
     : undefined;
 
@@ -77,8 +78,9 @@ const gateway = enabled.has("gateway")
           namespace: app.namespace,
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           // The same routing as the Ingress, so both reach the same echo and a user can cut over by DNS.
-          routing: settings.ingress,
-          sslRedirect: settings.ingress.sslRedirect,
+          routing: settings.routing,
+          sslRedirect: settings.routing.sslRedirect,
+          hostPolicies: settings.routing.hosts,
           tlsSecretsProvided: !settings.certManager,
           settings: settings.gateway,
           kubeContext,
@@ -143,6 +145,11 @@ export = definedOutputs({
         : undefined,
     /** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
     canary: settings.canary ? canaryHelp(settings.canary, { ingress, gateway }) : undefined,
+    /**
+     * Per route and traffic policy, each enabled proxy's verdict (exact, approximate, unsupported,
+     * ingress-nginx only), the defaults that still differ, and whether cutting over by DNS is safe.
+     */
+    parity: settings.routing.parity,
     /** Shown by Pulumi Cloud as the stack's README, with the outputs above filled in. */
     readme: fs.readFileSync(path.join(__dirname, "Pulumi.README.md"), "utf8"),
 });

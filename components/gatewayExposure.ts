@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
-import { BackendService, isTls, Route, RouteCanary, RouteSettings } from "./routing";
+import { BackendService, hostKey, HostPolicies, isTls, Route, RouteCanary, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
 import { pending } from "./urls";
 import { NAMES } from "./names";
@@ -68,11 +68,30 @@ export interface GatewayExposureArgs {
     echoNamespace: string;
     /** A canary beside the stable Service: its share of each routed rule, and a header that always reaches it. */
     canary?: RouteCanary;
+    /**
+     * Each host's traffic policies as the routing model renders them for the Gateway (by hostKey):
+     * filters on its rules, NGINX Gateway Fabric policies targeting its routes. Default: none.
+     */
+    hostPolicies?: Record<string, HostPolicies>;
 }
 
 export type { BackendService, RouteCanary };
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1";
+/** NGINX Gateway Fabric's policy API (its CRDs in chart 2.6.7 serve v1alpha1). */
+const NGF_API = "gateway.nginx.org/v1alpha1";
+/**
+ * ingress-nginx answers its http->https redirect with 308 (its http-redirect-code default), which
+ * keeps the method and body; Gateway API's RequestRedirect defaults to 302 and this program said
+ * 301 before, which a client may replay as a GET without the body.
+ */
+export const HTTPS_REDIRECT_CODE = 308;
+/** The suffix an NGF policy's name takes after its route's (veri-route-proxy-settings). */
+const NGF_POLICY_SUFFIX: Record<string, string> = {
+    ClientSettingsPolicy: "client-settings",
+    ProxySettingsPolicy: "proxy-settings",
+    RateLimitPolicy: "rate-limit",
+};
 /** Ingress pathType -> HTTPRoute path match type (stacks/ rejects ImplementationSpecific). */
 const MATCH_TYPE: Record<string, string> = { Prefix: "PathPrefix", Exact: "Exact" };
 
@@ -85,6 +104,8 @@ const MATCH_TYPE: Record<string, string> = { Prefix: "PathPrefix", Exact: "Exact
 export class GatewayExposure extends pulumi.ComponentResource {
     public readonly gateway?: k8s.apiextensions.CustomResource;
     public readonly routes: k8s.apiextensions.CustomResource[];
+    /** NGINX Gateway Fabric policy objects (timeouts, body size, rate limit...) targeting the routes. */
+    public readonly policies: k8s.apiextensions.CustomResource[] = [];
     public readonly urls: pulumi.Output<string[]>;
     /** host[:port] where clients reach the Gateway (what DNS for the hosts points at), or a pending message. */
     public readonly address: pulumi.Output<string>;
@@ -180,10 +201,18 @@ export class GatewayExposure extends pulumi.ComponentResource {
                   { ...c.service, weight: c.weight },
               ]
             : [stable];
+        const policiesOf = (route: Route): HostPolicies | undefined => args.hostPolicies?.[hostKey(route.host)];
+        // The host's filters (headers, CORS...) on every rule that proxies, the canary's header rule too.
+        const filtersOf = (route: Route) => {
+            const filters = policiesOf(route)?.filters ?? [];
+            return filters.length > 0 ? { filters } : {};
+        };
         const match = (route: Route) => ({ path: { type: MATCH_TYPE[route.pathType], value: route.path } });
-        const rule = (route: Route) => ({ matches: [match(route)], backendRefs });
+        const rule = (route: Route) => ({ matches: [match(route)], ...filtersOf(route), backendRefs });
         const routedRules = (route: Route): Record<string, unknown>[] => [
-            ...(c?.header ? [{ matches: [{ ...match(route), headers: [{ type: "Exact", ...c.header }] }], backendRefs: [{ ...c.service }] }] : []),
+            ...(c?.header
+                ? [{ matches: [{ ...match(route), headers: [{ type: "Exact", ...c.header }] }], ...filtersOf(route), backendRefs: [{ ...c.service }] }]
+                : []),
             rule(route),
         ];
 
@@ -197,7 +226,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
         // NodePort data plane's fixed https node port; stacks/ refuses a NodePort one with neither).
         const nodePortDataPlane = s.controller.install && !s.existing && s.controller.serviceType === "NodePort";
         const httpsPort = portOf(s.httpsAddress) ?? (nodePortDataPlane ? s.nodePorts.https : undefined) ?? s.httpsPort;
-        const httpsRedirect = { scheme: "https", statusCode: 301, ...(httpsPort !== 443 ? { port: httpsPort } : {}) };
+        const httpsRedirect = { scheme: "https", statusCode: HTTPS_REDIRECT_CODE, ...(httpsPort !== 443 ? { port: httpsPort } : {}) };
         this.routes = hosts.flatMap((host, i) => {
             const routes = args.routing.routes.filter((r) => r.host === host);
             const suffix = hosts.length > 1 ? `-${i}` : "";
@@ -221,6 +250,12 @@ export class GatewayExposure extends pulumi.ComponentResource {
                     }),
                 );
             }
+            // NGF's policies target each route of the host that proxies (not one that only redirects).
+            const proxying = redirect ? declared.slice(0, 1) : declared;
+            const policies = args.hostPolicies?.[hostKey(host)]?.ngfPolicies ?? [];
+            this.policies.push(
+                ...proxying.flatMap((route, j) => this.ngfPolicies(`${name}-route${suffix}${j === 0 ? "" : "-http"}`, route, policies, args.namespace)),
+            );
             return declared;
         });
 
@@ -250,6 +285,34 @@ export class GatewayExposure extends pulumi.ComponentResource {
         this.httpsAddress = reach.apply((r) => r.httpsAddress);
         this.urls = reach.apply((r) => routeUrls(args.routing, r));
         this.registerOutputs({ urls: this.urls, address: this.address });
+    }
+
+    /** One object per NGF policy kind for one HTTPRoute, named after the route (NGF_POLICY_SUFFIX). */
+    private ngfPolicies(
+        resourcePrefix: string,
+        route: k8s.apiextensions.CustomResource,
+        policies: HostPolicies["ngfPolicies"],
+        namespace: pulumi.Input<string>,
+    ): k8s.apiextensions.CustomResource[] {
+        return policies.map((p) => {
+            const suffix = NGF_POLICY_SUFFIX[p.kind] ?? p.kind.toLowerCase();
+            const targetRef = { group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: route.metadata.name };
+            return new k8s.apiextensions.CustomResource(
+                `${resourcePrefix}-${suffix}`,
+                {
+                    apiVersion: NGF_API,
+                    kind: p.kind,
+                    metadata: {
+                        name: pulumi.interpolate`${route.metadata.name}-${suffix}`,
+                        namespace,
+                        labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                    },
+                    spec: { ...p.spec, ...(p.target === "targetRef" ? { targetRef } : { targetRefs: [targetRef] }) },
+                },
+                // After its route, and so after the NGF release whose chart installs the policy CRDs.
+                { parent: this, dependsOn: [route] },
+            );
+        });
     }
 
     private httpRoute(

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
-import { BackendService, RouteCanary, RouteSettings } from "./routing";
+import { BackendService, hostKey, HostPolicies, RouteCanary, RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
 import { firstAddress, pending } from "./urls";
 import { NAMES } from "./names";
@@ -46,6 +46,11 @@ export interface IngressExposureArgs {
     kubeContext?: string;
     /** A canary beside the stable Service: a canary Ingress with its share of requests and header. */
     canary?: RouteCanary;
+    /**
+     * Each host's traffic policies as the routing model renders them for ingress-nginx (by
+     * hostKey): the annotations of the Ingress serving the host. Default: none.
+     */
+    hostPolicies?: Record<string, HostPolicies>;
 }
 
 /** The chart's own ingress class name (its `controller.ingressClass` default). */
@@ -60,7 +65,10 @@ export const LONG_HELM_WAIT_SECONDS = 600;
 export class IngressExposure extends pulumi.ComponentResource {
     /** The controller's Helm release (when the stack installs it). */
     public readonly controller?: k8s.helm.v3.Release;
+    /** The Ingress of the first host (and of every host with the same policies): veri-ingress. */
     public readonly ingress: k8s.networking.v1.Ingress;
+    /** Every Ingress: one per set of hosts that share their policies' annotations. */
+    public readonly ingresses: k8s.networking.v1.Ingress[];
     /** The canary Ingress, when there is a canary. */
     public readonly canaryIngress?: k8s.networking.v1.Ingress;
     /** Every host/path URL, in config order. */
@@ -92,31 +100,40 @@ export class IngressExposure extends pulumi.ComponentResource {
 
         const backend = { service: { name: args.service.name, port: { number: args.service.port } } };
         const hosts = [...new Set(s.routes.map((r) => r.host))];
-        this.ingress = new k8s.networking.v1.Ingress(
-            `${name}-ingress`,
-            {
-                metadata: {
-                    name: NAMES.ingress,
-                    namespace: args.namespace,
-                    labels: { "app.kubernetes.io/part-of": "echo-exposure" },
-                    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+        // ingress-nginx reads annotations per Ingress: hosts whose policies differ get an Ingress
+        // each. The first group keeps the name veri-ingress; the others are veri-ingress-1, -2...
+        this.ingresses = hostGroups(hosts, args.hostPolicies).map((group, i) => {
+            const tls = s.tls
+                .map((t) => ({ hosts: t.hosts.filter((h) => group.hosts.includes(h)), secretName: t.secretName }))
+                .filter((t) => t.hosts.length > 0);
+            const all = { ...annotations, ...group.annotations };
+            return new k8s.networking.v1.Ingress(
+                i === 0 ? `${name}-ingress` : `${name}-ingress-${i}`,
+                {
+                    metadata: {
+                        name: i === 0 ? NAMES.ingress : `${NAMES.ingress}-${i}`,
+                        namespace: args.namespace,
+                        labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                        annotations: Object.keys(all).length > 0 ? all : undefined,
+                    },
+                    spec: {
+                        // ingress-nginx 1.x ignores an Ingress without a class (the seed's has none).
+                        ingressClassName: s.className,
+                        tls: tls.length > 0 ? tls : undefined,
+                        rules: group.hosts.map((host) => ({
+                            host,
+                            http: {
+                                paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })),
+                            },
+                        })),
+                    },
                 },
-                spec: {
-                    // ingress-nginx 1.x ignores an Ingress without a class (the seed's has none).
-                    ingressClassName: s.className,
-                    tls: s.tls.length > 0 ? s.tls.map((t) => ({ hosts: t.hosts, secretName: t.secretName })) : undefined,
-                    rules: hosts.map((host) => ({
-                        host,
-                        http: {
-                            paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })),
-                        },
-                    })),
-                },
-            },
-            // Without this the Ingress can be created before the controller's admission webhook
-            // answers, and fails: failed calling webhook "validate.nginx.ingress.kubernetes.io".
-            { parent: this, dependsOn: this.controller ? [this.controller] : [] },
-        );
+                // Without this the Ingress can be created before the controller's admission webhook
+                // answers, and fails: failed calling webhook "validate.nginx.ingress.kubernetes.io".
+                { parent: this, dependsOn: this.controller ? [this.controller] : [] },
+            );
+        });
+        this.ingress = this.ingresses[0];
 
         if (args.canary) this.canaryIngress = this.declareCanary(name, args, hosts);
 
@@ -184,8 +201,8 @@ export class IngressExposure extends pulumi.ComponentResource {
                     })),
                 },
             },
-            // After the main Ingress: a canary alone is merged into nothing.
-            { parent: this, dependsOn: [this.ingress] },
+            // After the main Ingresses: a canary alone is merged into nothing.
+            { parent: this, dependsOn: this.ingresses },
         );
     }
 
@@ -301,4 +318,20 @@ function spreadControllerPods(releaseName: string): k8s.types.input.core.v1.Topo
             },
         },
     };
+}
+
+/** Hosts grouped by the annotations their policies give the Ingress, in the order hosts first appear. */
+function hostGroups(
+    hosts: (string | undefined)[],
+    policies: Record<string, HostPolicies> | undefined,
+): { hosts: (string | undefined)[]; annotations: Record<string, string> }[] {
+    const groups = new Map<string, { hosts: (string | undefined)[]; annotations: Record<string, string> }>();
+    for (const host of hosts) {
+        const annotations = policies?.[hostKey(host)]?.annotations ?? {};
+        const id = JSON.stringify(Object.entries(annotations).sort());
+        const group = groups.get(id) ?? { hosts: [], annotations };
+        group.hosts.push(host);
+        groups.set(id, group);
+    }
+    return [...groups.values()];
 }

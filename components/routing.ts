@@ -15,6 +15,22 @@ export interface Route {
     pathType: PathType;
 }
 
+/**
+ * What the routing model (routing/model.ts) renders for the routes of one host, for each proxy:
+ * plain data the components declare.
+ */
+export interface HostPolicies {
+    /** ingress-nginx annotations of the Ingress that serves the host. */
+    annotations: Record<string, string>;
+    /** Filters on every rule of the host's HTTPRoute that proxies to the echo pods. */
+    filters: Record<string, unknown>[];
+    /** NGINX Gateway Fabric policy objects that target the host's HTTPRoute (without the target). */
+    ngfPolicies: { kind: string; target: "targetRef" | "targetRefs"; spec: Record<string, unknown> }[];
+}
+
+/** The key of a host in the routing model's maps: its name, or "*" for any host. */
+export const hostKey = (host: string | undefined): string => host ?? "*";
+
 export interface TlsSettings {
     /** The routed hosts this certificate serves. */
     hosts: string[];

@@ -1,6 +1,8 @@
 import { PathType, Route, RouteSettings } from "../components/routing";
 import { deepInspectionRefuses } from "./controllerRules";
 import { ConfigError } from "./errors";
+import { FEATURES } from "../routing/features";
+import { hostPolicies, Policies } from "../routing/model";
 
 /*
  * The L7 routing of the echo app: which hosts and paths reach it, and which are served over TLS.
@@ -13,6 +15,13 @@ export type { PathType, Route, RouteSettings, TlsSettings } from "../components/
 
 /** Where each route's path and pathType were set: a host entry's own keys, or the top-level ones it inherits. */
 const ROUTE_KEYS = new WeakMap<Route, { path: string; pathType: string }>();
+/** Each route's traffic policies (routing/model.ts), and the key each was set at (a host's own, or routing's). */
+const ROUTE_POLICIES = new WeakMap<Route, { policies: Policies; keys: Record<string, string> }>();
+
+/** A route's traffic policies, and for each the config key it was set at. */
+export function routePolicies(route: Route): { policies: Policies; keys: Record<string, string> } {
+    return ROUTE_POLICIES.get(route) ?? { policies: {}, keys: {} };
+}
 /** Where each routing was set: `routing` (the top-level key) or `ingress` (its deprecated place). */
 const ROUTING_PREFIX = new WeakMap<RouteSettings, string>();
 
@@ -41,9 +50,42 @@ export function routeKey(route: Route, field: "path" | "pathType"): string {
 export interface RoutingConfig {
     path: string;
     pathType: PathType;
-    hosts?: (string | { host?: string; path?: string; pathType?: PathType })[];
+    hosts?: (string | ({ host?: string; path?: string; pathType?: PathType } & Policies))[];
     tls?: { hosts: string[]; secretName: string }[];
     sslRedirect: boolean;
+}
+
+/** The traffic policies set directly in `o` (routing, or one of its hosts), with the keys they were set at. */
+function policiesIn(o: object, key: string): { policies: Policies; keys: Record<string, string> } {
+    const set = FEATURES.filter((f) => (o as Policies)[f.key] !== undefined);
+    return {
+        policies: Object.fromEntries(set.map((f) => [f.key, (o as Policies)[f.key]])),
+        keys: Object.fromEntries(set.map((f) => [f.key, `${key}.${f.key}`])),
+    };
+}
+
+/**
+ * Each route's policies: its host entry's over routing's. A host's routes share one Ingress and one
+ * HTTPRoute, which carry its policies, so every entry of a host must say the same.
+ */
+function attachPolicies(key: string, obj: RoutingConfig, routes: Route[]): void {
+    const top = policiesIn(obj, key);
+    const byHost = new Map<string | undefined, { policies: Policies; at: number }>();
+    routes.forEach((route, i) => {
+        const entry = obj.hosts?.[i];
+        const own = typeof entry === "object" ? policiesIn(entry, `${key}.hosts[${i}]`) : { policies: {}, keys: {} };
+        const policies = hostPolicies(top.policies, own.policies);
+        const first = byHost.get(route.host);
+        if (first && JSON.stringify(first.policies) !== JSON.stringify(policies)) {
+            throw new ConfigError(
+                `${key}.hosts[${i}]`,
+                entry,
+                `the same traffic policies as ${key}.hosts[${first.at}], the other entry of host ${JSON.stringify(route.host ?? "any")}: a host's paths share its Ingress and HTTPRoute, which carry its policies`,
+            );
+        }
+        byHost.set(route.host, first ?? { policies, at: i });
+        ROUTE_POLICIES.set(route, { policies, keys: { ...top.keys, ...own.keys } });
+    });
 }
 
 /**
@@ -87,6 +129,7 @@ export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
                   );
               });
 
+    attachPolicies(key, obj, routes);
     const seen = new Set<string>();
     routes.forEach((r, i) => {
         const id = `${r.host ?? "*"}${r.path}`;

@@ -8,6 +8,8 @@ import { ConfigError } from "./errors";
 import { controllerImage, ingressAnnotations } from "./ingress";
 import * as kv from "./kubernetesValues";
 import { either, JSON_TYPES as J, key, list, section } from "./schemaKit";
+import { FEATURES } from "../routing/features";
+import { PARITY_MODES } from "../routing/parity";
 import { ARTIFACTS, lockedVersion } from "./upstream";
 import * as v from "./validate";
 
@@ -136,6 +138,8 @@ function routingKeys(deprecated: boolean) {
                         host: key(v.hostName, { description: "The host (none: any host).", json: { type: "string" } }),
                         path: path("This host's path (default: routing.path)."),
                         pathType: pathType("This host's path type (default: routing.pathType)."),
+                        // A host's own traffic policies, over routing's (not under the deprecated place).
+                        ...(deprecated ? {} : policyKeys("This host's")),
                     },
                     { description: "A host with its own path.", required: true },
                 ),
@@ -186,7 +190,24 @@ function routingKeys(deprecated: boolean) {
             defaultText: "none",
         }),
         sslRedirect: key(v.boolean, { ...meta("With TLS, redirect http to https.", "sslRedirect"), json: J.boolean, ...(deprecated ? {} : { default: true }) }),
+        // The traffic policies are new keys: only under `routing`, never under `ingress`.
+        ...(deprecated
+            ? {}
+            : {
+                  ...policyKeys(),
+                  parity: key((k, x) => v.oneOf(k, x, PARITY_MODES), {
+                      description:
+                          "strict: a policy an enabled proxy cannot express is refused; report: it is allowed, and the parity output says what differs.",
+                      json: J.oneOf(PARITY_MODES),
+                      default: "strict" as (typeof PARITY_MODES)[number],
+                  }),
+              }),
     };
+}
+
+/** The traffic policies' keys (routing/features/: one file each), at the top level or for one host. */
+function policyKeys(owner?: string): Record<string, z.ZodType<unknown, unknown>> {
+    return Object.fromEntries(FEATURES.map((f) => [f.key, f.schema(owner ? `${owner} ${f.key} (over routing.${f.key}).` : f.description)]));
 }
 
 const CONTROLLER_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } };

@@ -4,6 +4,8 @@ import { ConfigError, ConfigErrors } from "./errors";
 import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
+import { parseRouting, RoutingSettings } from "./routing";
+import type { ParityMode } from "../routing/parity";
 import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
 import { checkResources, ResourceSettings } from "./resources";
@@ -57,6 +59,8 @@ export interface Settings {
     loadBalancer: LoadBalancerSettings;
     ingress: IngressSettings;
     gateway: GatewaySettings;
+    /** The routing both proxies serve: hosts, paths, TLS, and each host's traffic policies rendered for each. */
+    routing: RoutingSettings;
     /** TLS Secrets issued by cert-manager; undefined: they are provided from outside. */
     certManager?: CertManagerSettings;
     /** A canary track beside the stable one, with a share of the routed requests. */
@@ -81,8 +85,9 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         try {
             return rules();
         } catch (e) {
-            if (!(e instanceof ConfigError)) throw e;
-            found.push(e);
+            if (e instanceof ConfigErrors) found.push(...e.errors);
+            else if (e instanceof ConfigError) found.push(e);
+            else throw e;
             return undefined;
         }
     };
@@ -148,7 +153,20 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         check(() => gatewayRedirectPort(on, ingress, gateway));
         if (canary) check(() => canaryHeaderFits(on, canary, ingress));
     }
-    if (found.length > 0 || !ingress || !gateway || !app || !loadBalancer) throw configErrors(found);
+    const routing =
+        ingress &&
+        gateway &&
+        check(() =>
+            parseRouting(ingress, {
+                enabled: { ingress: on("ingress"), gateway: on("gateway") },
+                ngf: gateway.controller.install && !gateway.existing,
+                // routing's keys include the features' (found at load time), so zod's type is loose here.
+                mode: c.routing.parity as ParityMode,
+                annotations: ingress.annotations,
+                prefix: "routing",
+            }),
+        );
+    if (found.length > 0 || !ingress || !gateway || !app || !loadBalancer || !routing) throw configErrors(found);
     return {
         exposures,
         namespace,
@@ -162,6 +180,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         loadBalancer,
         ingress,
         gateway,
+        routing,
         certManager,
     };
 }

@@ -163,7 +163,7 @@ describe("Gateway API exposure", () => {
             const routes = Object.fromEntries(run.ofType(ROUTE).map((r) => [r.inputs.metadata.name, r.inputs.spec]));
             assert.strictEqual(routes["veri-route-0"].parentRefs[0].sectionName, "https-0");
             assert.deepStrictEqual(routes["veri-route-0-http"].rules[0].filters, [
-                { type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } },
+                { type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 308 } },
             ]);
             assert.strictEqual(routes["veri-route-1"].parentRefs[0].sectionName, undefined, "the plain host attaches to every listener");
             assert.deepStrictEqual(run.outputs.gatewayUrls, ["https://secure.example.com/vericonf", "http://plain.example.com/vericonf"]);
@@ -206,9 +206,9 @@ describe("Gateway API exposure", () => {
     it("redirects http to https on the port clients reach https on (NGF drops the port otherwise)", async () => {
         const redirectOf = (run: Awaited<ReturnType<typeof runProgram>>) =>
             run.ofType(ROUTE).find((r) => r.inputs.spec.rules[0].filters)!.inputs.spec.rules[0].filters[0].requestRedirect;
-        assert.deepStrictEqual(redirectOf(await runProgram({ exposures: "gateway", ingress: tlsRouting })), { scheme: "https", statusCode: 301 });
+        assert.deepStrictEqual(redirectOf(await runProgram({ exposures: "gateway", ingress: tlsRouting })), { scheme: "https", statusCode: 308 });
         const kind = await runProgram({ exposures: "gateway", ingress: tlsRouting, gateway: { httpsAddress: "localhost:8444" } });
-        assert.deepStrictEqual(redirectOf(kind), { scheme: "https", statusCode: 301, port: 8444 });
+        assert.deepStrictEqual(redirectOf(kind), { scheme: "https", statusCode: 308, port: 8444 });
     });
 
     describe("URLs", () => {

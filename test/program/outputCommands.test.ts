@@ -99,7 +99,7 @@ describe("a NodePort proxy's host URLs carry the node port clients use", () => {
             .ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
             .flatMap((r) => r.inputs.spec.rules.flatMap((rule: any) => rule.filters ?? []))
             .map((f: any) => f.requestRedirect);
-        assert.deepStrictEqual(redirects, [{ scheme: "https", statusCode: 301, port: 30444 }]);
+        assert.deepStrictEqual(redirects, [{ scheme: "https", statusCode: 308, port: 30444 }]);
     });
 
     it("gateway: gateway.httpsAddress (a kind mapping) decides the redirect's port over the node port", async () => {

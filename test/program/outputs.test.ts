@@ -47,7 +47,7 @@ describe("stack outputs", () => {
 
     it("leaves out the outputs of features that are off, rather than exporting undefined", async () => {
         const run = await runProgram({ exposures: "clusterIP" });
-        assert.deepStrictEqual(Object.keys(run.outputs).sort(), ["inClusterCheck", "portForward", "proxyAddresses", "readme", "urls"]);
+        assert.deepStrictEqual(Object.keys(run.outputs).sort(), ["inClusterCheck", "parity", "portForward", "proxyAddresses", "readme", "urls"]);
     });
 
     it("gives the exact port-forward command and its URL", async () => {

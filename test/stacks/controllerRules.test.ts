@@ -103,12 +103,8 @@ describe("controller rules (issue 17)", () => {
 
         it("passes valid values through unchanged, in the spellings ingress-nginx takes", async () => {
             const annotations = {
-                [`${NGINX}proxy-body-size`]: "8M",
-                [`${NGINX}proxy-read-timeout`]: "120",
-                [`${NGINX}proxy-send-timeout`]: "+30",
                 [`${NGINX}force-ssl-redirect`]: "True",
                 [`${NGINX}backend-protocol`]: "HTTP",
-                [`${NGINX}whitelist-source-range`]: "10.0.0.0/8, 192.168.1.1,2001:db8::/32",
                 [`${NGINX}enable-cors`]: "1",
                 [`${NGINX}cors-allow-origin`]: "https://echo.example.com, https://*.example.org:8443, null",
                 [`${NGINX}cors-allow-methods`]: "GET, PUT, POST",
@@ -116,7 +112,6 @@ describe("controller rules (issue 17)", () => {
                 [`${NGINX}affinity`]: "cookie",
                 [`${NGINX}session-cookie-samesite`]: "Lax",
                 [`${NGINX}load-balance`]: "ewma",
-                [`${NGINX}limit-rps`]: "10",
                 [`${NGINX}custom-http-errors`]: "404, 503",
                 [`${NGINX}rewrite-target`]: "/$2",
                 [`${NGINX}proxy-buffer-size`]: "",

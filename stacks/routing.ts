@@ -1,0 +1,89 @@
+import { hostKey, HostPolicies, RouteSettings } from "../components/routing";
+import { Proxy, PROXIES, PROXY_NAMES } from "../routing/feature";
+import { FEATURES } from "../routing/features";
+import { gatewayRender, ingressAnnotations, inUse, verdictFor } from "../routing/model";
+import { ParityMode, ParityReport, parityReport } from "../routing/parity";
+import { ConfigError, ConfigErrors } from "./errors";
+import { routePolicies } from "./routes";
+
+/*
+ * The routing slice of the settings: the hosts, paths and TLS both proxies serve (parsed in
+ * stacks/routes.ts), each host's traffic policies rendered for each proxy (routing/model.ts),
+ * the refusals of what an enabled proxy cannot express, and the parity report.
+ */
+
+export interface RoutingSettings extends RouteSettings {
+    /** With TLS, redirect http to https (308 on both proxies). */
+    sslRedirect: boolean;
+    /** What both proxies render for each host (by hostKey). */
+    hosts: Record<string, HostPolicies>;
+    /** The `parity` stack output. */
+    parity: ParityReport;
+}
+
+export interface RoutingContext {
+    enabled: Record<Proxy, boolean>;
+    /** The program installs NGINX Gateway Fabric, so its policy objects can be declared. */
+    ngf: boolean;
+    mode: ParityMode;
+    /** The user's `ingress.annotations`. */
+    annotations: Record<string, string>;
+    /** The key `parity` was set at, for the error's hint. */
+    prefix: string;
+}
+
+/** Reads the routing model out of the parsed routes; every refusal it finds is thrown at once by the caller's check. */
+export function parseRouting(routes: RouteSettings & { sslRedirect: boolean }, ctx: RoutingContext): RoutingSettings {
+    const errors: ConfigError[] = [...annotationRefusals(ctx.annotations)];
+    for (const route of routes.routes) {
+        const { policies, keys } = routePolicies(route);
+        for (const { feature, value } of inUse(policies)) {
+            const refused = feature.refuses?.(value, route);
+            if (refused) errors.push(new ConfigError(keys[feature.key], value, refused));
+            if (ctx.mode === "report") continue;
+            for (const proxy of PROXIES.filter((p) => ctx.enabled[p])) {
+                const v = verdictFor(feature, value, proxy, ctx.ngf);
+                if (v.level !== "unsupported") continue;
+                errors.push(
+                    new ConfigError(
+                        keys[feature.key],
+                        value,
+                        `a policy ${PROXY_NAMES[proxy]} can express while ${proxy} is an exposure: ${v.why}. Instead: ${v.alternative}; or set ${ctx.prefix}.parity: report to accept the difference (the parity output lists it)`,
+                    ),
+                );
+            }
+        }
+    }
+    const unique = errors.filter((e, i) => errors.findIndex((x) => x.message === e.message) === i);
+    if (unique.length === 1) throw unique[0];
+    if (unique.length > 1) throw new ConfigErrors(unique);
+    const hosts: Record<string, HostPolicies> = {};
+    for (const route of routes.routes) {
+        const { policies } = routePolicies(route);
+        const gateway = gatewayRender(policies, ctx.ngf);
+        hosts[hostKey(route.host)] = { annotations: ingressAnnotations(policies), filters: gateway.filters, ngfPolicies: gateway.policies };
+    }
+    const parity = parityReport({
+        routes: routes.routes.map((r) => ({ route: `${r.host ?? "*"}${r.path}`, policies: routePolicies(r).policies })),
+        enabled: ctx.enabled,
+        ngf: ctx.ngf,
+        ingressOnlyAnnotations: Object.keys(ctx.annotations).filter((a) => a.startsWith("nginx.ingress.kubernetes.io/")),
+    });
+    return { routes: routes.routes, tls: routes.tls, sslRedirect: routes.sslRedirect, hosts, parity };
+}
+
+/** An `ingress.annotations` entry a routing feature owns: it would reach ingress-nginx only. */
+function annotationRefusals(annotations: Record<string, string>): ConfigError[] {
+    return FEATURES.flatMap((f) =>
+        f.annotations
+            .filter((a) => annotations[a] !== undefined)
+            .map(
+                (a) =>
+                    new ConfigError(
+                        `ingress.annotations.${a}`,
+                        annotations[a],
+                        `nothing here: set routing.${f.key} instead, which reaches both ingress-nginx and the Gateway (an annotation reaches ingress-nginx only)`,
+                    ),
+            ),
+    );
+}
