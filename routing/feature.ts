@@ -79,5 +79,4 @@ export interface Feature<V> {
 }
 
 /** A feature of any value type, as the model holds them in one list. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFeature = Feature<any>;

@@ -21,20 +21,30 @@ export interface Headers {
     response?: Changes;
 }
 
-/** Header names NGF 2.6.7 refuses in a modifier filter (docs/verification.md "Routing model"). */
+/**
+ * Header names NGF 2.6.7 refuses in a modifier filter: both modifiers refuse host, connection and
+ * upgrade (validation/common.go `invalidHeaders`); a response modifier also refuses these and any
+ * name starting x-accel (graph/common_filter.go `validateResponseHeaders`).
+ */
+const BOTH = ["host", "connection", "upgrade"];
 export const NGF_DENIED_HEADERS = {
-    request: ["host", "connection", "upgrade"],
-    response: ["server", "date", "x-pad", "content-type", "content-length", "connection"],
+    request: BOTH,
+    response: [...BOTH, "server", "date", "x-pad", "content-type", "content-length"],
 } as const;
-/** A response header NGF refuses by prefix (its own x-accel-* directives). */
-const NGF_DENIED_RESPONSE_PREFIX = "x-accel-";
+const NGF_DENIED_RESPONSE_PREFIX = "x-accel";
 /** RFC 7230 token, the HTTPHeaderName pattern of Gateway API 1.5.1. */
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const MAX_CHANGES = 16;
 
 function headerMap(key: string, raw: unknown): Record<string, string> {
     const map = stringMap(key, raw);
-    for (const name of Object.keys(map)) headerName(`${key}.${name}`, name);
+    for (const [name, value] of Object.entries(map)) {
+        headerName(`${key}.${name}`, name);
+        // NGF takes a value with no `$` (an NGINX variable) and no unescaped `"`; the Gateway API caps it at 4096.
+        if (value.length === 0 || value.length > 4096 || /[$"]/.test(value)) {
+            throw new ConfigError(`${key}.${name}`, value, "a header value of 1 to 4096 characters without $ or \" (NGINX Gateway Fabric would read them as NGINX syntax)");
+        }
+    }
     if (Object.keys(map).length > MAX_CHANGES) throw new ConfigError(key, raw, `at most ${MAX_CHANGES} headers (the Gateway API filter's limit)`);
     return map;
 }
@@ -94,10 +104,12 @@ export const headers: Feature<Headers> = {
     }),
     refuses: (h) => {
         const request = namesOf(h.request).filter((n) => (NGF_DENIED_HEADERS.request as readonly string[]).includes(n));
+        const repeated = [h.request, h.response].flatMap((c) => namesOf(c).filter((n, i, all) => all.indexOf(n) !== i));
+        if (repeated.length > 0) return `each header once per direction, in set, add or remove (${repeated.join(", ")} is named twice, ignoring case)`;
         const response = namesOf(h.response).filter(
             (n) => (NGF_DENIED_HEADERS.response as readonly string[]).includes(n) || n.startsWith(NGF_DENIED_RESPONSE_PREFIX),
         );
         if (request.length + response.length === 0) return undefined;
-        return `headers NGINX Gateway Fabric 2.6.7 lets a filter change: not ${[...request.map((n) => `request ${n}`), ...response.map((n) => `response ${n}`)].join(", ")} (it refuses request ${NGF_DENIED_HEADERS.request.join(", ")} and response ${NGF_DENIED_HEADERS.response.join(", ")}, x-accel-*)`;
+        return `headers NGINX Gateway Fabric 2.6.7 lets a filter change: not ${[...request.map((n) => `request ${n}`), ...response.map((n) => `response ${n}`)].join(", ")} (it refuses request ${NGF_DENIED_HEADERS.request.join(", ")} and response ${NGF_DENIED_HEADERS.response.join(", ")}, x-accel*)`;
     },
 };

@@ -10,7 +10,6 @@ import { AnyFeature } from "../feature";
 export const FEATURES: readonly AnyFeature[] = fs
     .readdirSync(__dirname)
     .filter((f) => /^[a-zA-Z]+\.(ts|js)$/.test(f) && !/^index\./.test(f))
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     .flatMap((f) => Object.values(require(path.join(__dirname, f)) as Record<string, unknown>).filter(isFeature))
     .sort((a, b) => a.key.localeCompare(b.key));
 

@@ -28,6 +28,11 @@ describe("routing feature: headers", () => {
         it(`refuses the response header ${name}`, () =>
             assert.match(headers.refuses?.({ response: { remove: [name] } }, route) ?? "", new RegExp(`response ${name}`)));
     }
+    it("refuses a header named twice in one direction, ignoring case", () =>
+        assert.match(headers.refuses?.({ request: { set: { "X-A": "1" }, remove: ["x-a"] } }, route) ?? "", /x-a is named twice/));
+    for (const value of ["$host", 'say "hi"', ""]) {
+        it(`refuses the value ${JSON.stringify(value)} (NGINX syntax for NGF)`, () => refused(headers, { request: { set: { "X-A": value } } }, /without \$/));
+    }
     it("lets other headers through", () =>
         assert.strictEqual(headers.refuses?.({ request: { add: { Host2: "x" } }, response: { set: { "Cache-Control": "no-store" } } }, route), undefined));
     for (const bad of [
