@@ -105,10 +105,6 @@ describe("controller rules (issue 17)", () => {
             const annotations = {
                 [`${NGINX}force-ssl-redirect`]: "True",
                 [`${NGINX}backend-protocol`]: "HTTP",
-                [`${NGINX}enable-cors`]: "1",
-                [`${NGINX}cors-allow-origin`]: "https://echo.example.com, https://*.example.org:8443, null",
-                [`${NGINX}cors-allow-methods`]: "GET, PUT, POST",
-                [`${NGINX}cors-expose-headers`]: "X-Request-Id, *",
                 [`${NGINX}affinity`]: "cookie",
                 [`${NGINX}session-cookie-samesite`]: "Lax",
                 [`${NGINX}load-balance`]: "ewma",
