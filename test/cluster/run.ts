@@ -347,6 +347,22 @@ function checkDevOutputs(t: Tally, outputs: Record<string, any>): void {
         releases.length === 3 && releases.every((r: any) => r.status === "deployed"),
         JSON.stringify(releases.map((r: any) => `${r.name} ${r.status}`)),
     );
+    // The routing model's policies (Pulumi.dev.yaml: maxBodySize, a read timeout, a rate limit),
+    // accepted by the API server through NGF's CRDs (their schemas and CEL), one per route that proxies.
+    const ngfPolicies = ["clientsettingspolicies", "proxysettingspolicies", "ratelimitpolicies"].flatMap((kind) =>
+        listObjects(`${kind}.gateway.nginx.org`, "echo").map((o: any) => `${o.kind} ${o.metadata.name} -> ${(o.spec.targetRef ?? o.spec.targetRefs?.[0])?.name}`),
+    );
+    t.check(
+        "NGF's ClientSettings, ProxySettings and RateLimit policies target each proxying HTTPRoute",
+        ngfPolicies.length === 6 && ["veri-route-0", "veri-route-1"].every((r) => ngfPolicies.filter((p) => p.endsWith(`-> ${r}`)).length === 3),
+        ngfPolicies.join("; "),
+    );
+    const ingressAnnotations = getObject("ingress", "veri-ingress", "echo")?.metadata?.annotations ?? {};
+    t.check(
+        "the Ingress carries the same policies as ingress-nginx annotations",
+        ingressAnnotations["nginx.ingress.kubernetes.io/proxy-body-size"] === "8m" && ingressAnnotations["nginx.ingress.kubernetes.io/limit-rps"] === "50",
+        JSON.stringify(ingressAnnotations),
+    );
     t.check(
         "the Gateway is Programmed",
         (getObject("gateways.gateway.networking.k8s.io", "echo-gateway", "echo")?.status?.conditions ?? []).some(
@@ -380,7 +396,9 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
     const dir = scratchProject(name, (config) =>
         config
             .replace(/kubernetes:context: \S+/, `kubernetes:context: ${CONTEXT}`)
-            .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev"),
+            .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev")
+            // The placeholder hosts, which the program warns about (and a warning fails the run).
+            .replace(/(echo(?:\.staging)?)\.example\.com/g, "$1.echo-exposure-tests.dev"),
     );
     const stack = await openStack(name, dir, backend);
     const up = await t.step(`up ${name}`, () => quietly(t, `${name}: up`, (onEvent) => stack.up({ onEvent, onOutput: logTo(name) })));
