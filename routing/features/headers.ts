@@ -42,7 +42,11 @@ function headerMap(key: string, raw: unknown): Record<string, string> {
         headerName(`${key}.${name}`, name);
         // NGF takes a value with no `$` (an NGINX variable) and no unescaped `"`; the Gateway API caps it at 4096.
         if (value.length === 0 || value.length > 4096 || /[$"]/.test(value)) {
-            throw new ConfigError(`${key}.${name}`, value, "a header value of 1 to 4096 characters without $ or \" (NGINX Gateway Fabric would read them as NGINX syntax)");
+            throw new ConfigError(
+                `${key}.${name}`,
+                value,
+                'a header value of 1 to 4096 characters without $ or " (NGINX Gateway Fabric would read them as NGINX syntax)',
+            );
         }
     }
     if (Object.keys(map).length > MAX_CHANGES) throw new ConfigError(key, raw, `at most ${MAX_CHANGES} headers (the Gateway API filter's limit)`);

@@ -350,7 +350,9 @@ function checkDevOutputs(t: Tally, outputs: Record<string, any>): void {
     // The routing model's policies (Pulumi.dev.yaml: maxBodySize, a read timeout, a rate limit),
     // accepted by the API server through NGF's CRDs (their schemas and CEL), one per route that proxies.
     const ngfPolicies = ["clientsettingspolicies", "proxysettingspolicies", "ratelimitpolicies"].flatMap((kind) =>
-        listObjects(`${kind}.gateway.nginx.org`, "echo").map((o: any) => `${o.kind} ${o.metadata.name} -> ${(o.spec.targetRef ?? o.spec.targetRefs?.[0])?.name}`),
+        listObjects(`${kind}.gateway.nginx.org`, "echo").map(
+            (o: any) => `${o.kind} ${o.metadata.name} -> ${(o.spec.targetRef ?? o.spec.targetRefs?.[0])?.name}`,
+        ),
     );
     t.check(
         "NGF's ClientSettings, ProxySettings and RateLimit policies target each proxying HTTPRoute",
