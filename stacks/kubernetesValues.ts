@@ -243,6 +243,9 @@ export function pinnedImage(key: string, raw: unknown): string {
             registry = first;
             rest = rest.slice(slash + 1);
             if (!REGISTRY.test(registry)) refuse(`the registry '${registry}' is not a host name or [IPv6] address with an optional :port`);
+            // The grammar's port is [0-9]+; a TCP port is 1-65535 (a pull from any other fails).
+            const port = /:([0-9]+)$/.exec(registry)?.[1];
+            if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) refuse(`the registry port ${port} is not 1-65535`);
         } else if (first !== first.toLowerCase()) {
             refuse(`the repository path '${first}' has upper-case letters (path components are lower case; a registry host has a '.' or a ':port')`);
         }

@@ -172,6 +172,10 @@ export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
     return settings;
 }
 
+/** What the API server refuses in an Ingress's Prefix and Exact paths (validateHTTPIngressPath). */
+export const INGRESS_INVALID_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"];
+export const INGRESS_INVALID_PATH_SUFFIXES = ["/..", "/."];
+
 function validPath(key: string, path: string, pathType: PathType, context = ""): string {
     if (!path.startsWith("/")) throw new ConfigError(key, path, "an absolute path starting with '/', such as '/vericonf'");
     // ingress-nginx (strict-validate-path-type, on by default since 1.12) rejects anything but
@@ -183,6 +187,20 @@ function validPath(key: string, path: string, pathType: PathType, context = ""):
             path,
             `a path of letters, digits and / . _ - for pathType Prefix or Exact (use ImplementationSpecific for regex paths)${context}`,
         );
+    }
+    // The API server refuses these in an Ingress's Prefix and Exact paths, whatever the controller
+    // (kubernetes v1.36.3 pkg/apis/networking/validation/validation.go, validateHTTPIngressPath:
+    // invalidPathSequences, invalidPathSuffixes).
+    if (pathType !== "ImplementationSpecific") {
+        const sequence = INGRESS_INVALID_PATH_SEQUENCES.find((q) => path.includes(q));
+        const suffix = INGRESS_INVALID_PATH_SUFFIXES.find((q) => path.endsWith(q));
+        if (sequence !== undefined || suffix !== undefined) {
+            throw new ConfigError(
+                key,
+                path,
+                `a ${pathType} path the API server accepts in an Ingress: no ${INGRESS_INVALID_PATH_SEQUENCES.map((q) => `'${q}'`).join(", ")}, not ending in '/.' or '/..' (${sequence !== undefined ? `it has '${sequence}'` : `it ends in '${suffix}'`})${context}`,
+            );
+        }
     }
     // Its deep inspection refuses paths of every type that look like NGINX directives or files.
     const inspected = deepInspectionRefuses(path);

@@ -447,11 +447,11 @@ describe("bad gateway config", () => {
             allowed: /no path/,
         },
         ...["/a//b", "/a/./b", "/a/../b", "/a/.", "/a/.."].map((path) => ({
-            why: `the path ${path}, which the HTTPRoute CRD's CEL rules reject`,
+            why: `the path ${path}, which the HTTPRoute CRD's CEL rules and the Ingress validation both reject`,
             config: { ingress: { path } },
             key: "ingress.path",
             value: path,
-            allowed: /a path the HTTPRoute CRD accepts/,
+            allowed: /a path the HTTPRoute CRD accepts|the API server accepts in an Ingress/,
         })),
         {
             why: "a host's own path that the HTTPRoute CRD rejects",
