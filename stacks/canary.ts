@@ -11,32 +11,43 @@ export type { CanarySettings } from "../components/canary";
  * The keys are declared in stacks/schema.ts; the rules here involve the rest of the config.
  */
 
-/**
- * Gateway API's HTTPHeaderName (an RFC 7230 token, at most 256 characters: the pattern on
- * HTTPRoute's header matches in standard-install.yaml v1.5.1); ingress-nginx takes any string.
- */
-export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** ingress-nginx's parser.BasicCharsRegex (spaces removed first), which the canary-by-header annotations must match. */
 const INGRESS_NGINX_HEADER = /^[-._~a-zA-Z0-9/:]+$/;
 
-/** `canary.header.name`: an HTTP header name as HTTPRoute's header match takes it. */
+/**
+ * A header name both proxies really match: letters, digits and '-'. NGF 2.6.7 refuses any other
+ * name in a header match (validation/http_njs_match.go: k8s.io/apimachinery IsHTTPHeaderName,
+ * `[-A-Za-z0-9]+`), and NGINX drops request headers with other characters (ignore_invalid_headers
+ * on; '_' too without underscores_in_headers), so ingress-nginx would never see them either.
+ */
+export const MATCHABLE_HEADER_NAME = /^[-A-Za-z0-9]+$/;
+
+/** `canary.header.name`: a header name both proxies match (at most 256 characters: Gateway API HTTPHeaderName). */
 export function headerName(key: string, raw: unknown): string {
     const name = v.string(key, raw);
-    if (name.length > 256 || !HTTP_TOKEN.test(name)) {
+    if (name.length > 256 || !MATCHABLE_HEADER_NAME.test(name)) {
         throw new ConfigError(
             key,
             raw,
-            "an HTTP header name: a token of letters, digits and !#$%&'*+-.^_`|~, at most 256 characters (Gateway API HTTPHeaderName)",
+            "a header name of letters, digits and '-', at most 256 characters (NGINX drops request headers with other characters, and NGINX Gateway Fabric refuses them in a match)",
         );
     }
     return name;
 }
 
-/** `canary.header.value`: what HTTPHeaderMatch.value takes. */
+/**
+ * `canary.header.value`: a value both proxies match exactly. NGINX strips the whitespace around a
+ * request header's value, and NGF splits it on ',' before comparing each part exactly
+ * (modules/src/httpmatches.js, headersMatch) and refuses a value empty after trimming.
+ */
 export function headerValue(key: string, raw: unknown): string {
     const value = v.string(key, raw);
-    if (value.length > 4096 || /[\r\n]/.test(value)) {
-        throw new ConfigError(key, raw, "a header value of at most 4096 characters, on one line (Gateway API HTTPHeaderMatch.value)");
+    if (value.length > 4096 || value.trim() !== value || value.includes(",") || /[\x00-\x1f\x7f]/.test(value)) {
+        throw new ConfigError(
+            key,
+            raw,
+            "a header value of 1 to 4096 characters with no space at either end, no ',' and no control characters such as a tab (NGINX trims the value, NGINX Gateway Fabric splits it on ',' and compares exactly: such a value never matches)",
+        );
     }
     return value;
 }
@@ -56,13 +67,6 @@ export function parseCanary(o: Config["canary"], exposures: string[], stable: { 
         // ingress-nginx 1.15.1 validates both annotations with its BasicCharsRegex
         // (internal/ingress/annotations/canary/main.go, parser/validators.go), and nginx drops
         // request headers with '_' unless enable-underscores-in-headers is set.
-        if (!INGRESS_NGINX_HEADER.test(header.name) || header.name.includes("_")) {
-            throw new ConfigError(
-                "canary.header.name",
-                header.name,
-                "with the ingress exposure, letters, digits and '-', '.', '~', '/', ':' only (ingress-nginx's annotation validation; nginx drops headers with '_')",
-            );
-        }
         if (!INGRESS_NGINX_HEADER.test(header.value.replace(/\s/g, ""))) {
             throw new ConfigError(
                 "canary.header.value",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PATH_TYPES } from "../components/routing";
 import { SERVICE_TYPES } from "../components/controllerSettings";
-import { headerName, headerValue, HTTP_TOKEN } from "./canary";
+import { headerName, headerValue, MATCHABLE_HEADER_NAME } from "./canary";
 import { ACME_SERVERS, acmeServer, taggedVersion } from "./certManager";
 import { helmReleaseName } from "./controller";
 import { ConfigError } from "./errors";
@@ -443,7 +443,7 @@ export const CONFIG_SHAPE = {
                 {
                     name: key(headerName, {
                         description: "The header's name, an HTTP token.",
-                        json: { type: "string", maxLength: 256, pattern: HTTP_TOKEN.source },
+                        json: { type: "string", maxLength: 256, pattern: MATCHABLE_HEADER_NAME.source },
                         required: true,
                     }),
                     value: key(headerValue, {

@@ -152,7 +152,7 @@ describe("canary: routing", () => {
 
 describe("canary: refused before anything is declared", () => {
     it("a header value ingress-nginx would refuse is fine through the Gateway alone", async () => {
-        const run = await runProgram({ exposures: "gateway", canary: { ...canary, header: { name: "X-Canary!", value: "v2+beta" } } });
+        const run = await runProgram({ exposures: "gateway", canary: { ...canary, header: { name: "X-Canary", value: "v2+beta" } } });
         assert.ok(run.ofType(ROUTE).length > 0);
     });
 
@@ -161,22 +161,28 @@ describe("canary: refused before anything is declared", () => {
         ["a negative weight", { ...base, canary: { text: "c", weight: -5 } }, "canary.weight", /from 0 to 100/],
         ["a fractional weight", { ...base, canary: { text: "c", weight: "10.5" } }, "canary.weight", /from 0 to 100/],
         ["a weight in words", { ...base, canary: { text: "c", weight: "ten" } }, "canary.weight", /from 0 to 100/],
-        ["a header name with a space", { ...base, canary: { ...canary, header: { name: "X Canary" } } }, "canary.header.name", /HTTPHeaderName/],
-        ["a header name with a colon", { ...base, canary: { ...canary, header: { name: "X-Canary:" } } }, "canary.header.name", /HTTPHeaderName/],
-        ["a header name with non-ASCII", { ...base, canary: { ...canary, header: { name: "X-Kanärie" } } }, "canary.header.name", /HTTPHeaderName/],
+        ["a header name with a space", { ...base, canary: { ...canary, header: { name: "X Canary" } } }, "canary.header.name", /letters, digits and '-'/],
+        ["a header name with a colon", { ...base, canary: { ...canary, header: { name: "X-Canary:" } } }, "canary.header.name", /letters, digits and '-'/],
+        ["a header name with non-ASCII", { ...base, canary: { ...canary, header: { name: "X-Kanärie" } } }, "canary.header.name", /letters, digits and '-'/],
         [
             "a header value ingress-nginx's webhook refuses",
             { ...base, canary: { ...canary, header: { name: "X-Canary", value: "v2+beta" } } },
             "canary.header.value",
             /ingress-nginx/,
         ],
-        ["a header name with '_' (nginx drops it)", { ...base, canary: { ...canary, header: { name: "X_Canary" } } }, "canary.header.name", /'_'/],
-        [
-            "a header name with '!' (a token, but not for ingress-nginx)",
-            { ...base, canary: { ...canary, header: { name: "X-Canary!" } } },
+        // Issue 24.6: names and values one proxy would never match, refused whatever the exposures.
+        ...["X_Canary", "X-Canary!", "X.Canary", "X~Canary", "X/Canary", "X:Canary"].map((name): [string, Record<string, unknown>, string, RegExp] => [
+            `a header name ${name} NGINX drops or NGF refuses`,
+            { exposures: "gateway", canary: { ...canary, header: { name } } },
             "canary.header.name",
-            /ingress-nginx/,
-        ],
+            /letters, digits and '-'.*NGINX drops/,
+        ]),
+        ...[" v2", "v2 ", "v2,beta", "v\t2", "\t"].map((value): [string, Record<string, unknown>, string, RegExp] => [
+            `a header value ${JSON.stringify(value)} NGINX trims or NGF splits`,
+            { exposures: "gateway", canary: { ...canary, header: { name: "X-Canary", value } } },
+            "canary.header.value",
+            /no space at either end, no ','/,
+        ]),
         ["a canary with only Services", { exposures: "clusterIP,nodePort", canary }, "canary", /only with the ingress or gateway exposure/],
         ["a canary with only a load balancer", { exposures: "loadBalancer", canary }, "canary", /only with the ingress or gateway exposure/],
         ["an unknown key inside canary", { ...base, canary: { text: "c", weigth: 10 } }, "canary.weigth", /did you mean 'weight'/],

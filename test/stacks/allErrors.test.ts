@@ -34,12 +34,12 @@ const cases: Several[] = [
         config: {
             exposures: ["nodePort", "ingress"],
             // Each key is fine alone, but: the program cannot create `default` (every cluster has it), source
-            // ranges need a LoadBalancer, and ingress-nginx refuses a canary header with '_'.
+            // ranges need a LoadBalancer, and ingress-nginx refuses a canary header value with '+'.
             namespace: "default",
-            canary: { text: "c", header: { name: "X_Canary" } },
+            canary: { text: "c", header: { name: "X-Canary", value: "v2+beta" } },
             ingress: { controller: { serviceType: "NodePort", sourceRanges: ["10.0.0.0/8"] } },
         },
-        keys: ["namespace", "ingress.controller.sourceRanges", "canary.header.name"],
+        keys: ["namespace", "ingress.controller.sourceRanges", "canary.header.value"],
     },
 ];
 
