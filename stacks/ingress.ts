@@ -100,6 +100,17 @@ export function ingressAnnotations(key: string, raw: unknown): Record<string, st
                 "no snippet annotations: the controller keeps allowSnippetAnnotations off (they allow arbitrary NGINX config, cf. CVE-2021-25742)",
             );
         }
+        // With canary: "true" ingress-nginx builds no server for the Ingress ("marked as Canary,
+        // ignoring": controller-v1.15.1 internal/ingress/controller/controller.go, createServers and
+        // getBackendServers): the main Ingress would route nothing, or take a share of another
+        // Ingress on the same host. The canary-* annotations act only with it.
+        if (/^nginx\.ingress\.kubernetes\.io\/canary(-|$)/.test(name)) {
+            throw new ConfigError(
+                `${key}.${name}`,
+                annotations[name],
+                "no canary annotation on the main Ingress (ingress-nginx would then route nothing through it): set the canary key, which declares a canary Ingress beside it",
+            );
+        }
         if (name.startsWith("ingress.kubernetes.io/")) {
             throw new ConfigError(
                 `${key}.${name}`,

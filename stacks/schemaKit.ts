@@ -221,6 +221,18 @@ interface NodeMeta extends Partial<KeyMeta> {
     optional?: boolean;
 }
 
+/**
+ * Whether a key may hold a list or an object: a section, a list, or a key whose JSON Schema allows
+ * an array or an object. Only such a key's text is read as JSON (a scalar may start with '[' or '{').
+ */
+export function takesStructure(schema: z.ZodType): boolean {
+    const m = metaOf(schema);
+    if (m.shape || m.item) return true;
+    const types = (j: Record<string, unknown> | undefined): unknown[] =>
+        j ? [j.type, ...((j.anyOf ?? j.oneOf ?? []) as Record<string, unknown>[]).flatMap((x) => types(x))] : [];
+    return types(m.json).some((t) => t === "array" || t === "object") || (m.either ?? []).some(takesStructure);
+}
+
 export function metaOf(schema: z.ZodType): NodeMeta {
     const m = z.globalRegistry.get(schema) as NodeMeta | undefined;
     if (!m) throw new Error("schemaKit: a schema node not declared with key(), section(), list() or either()");

@@ -11,8 +11,8 @@ import { projectKeys, readRaw } from "./read";
 import { checkResources, ResourceSettings } from "./resources";
 import * as v from "./validate";
 import { CanarySettings, parseCanary } from "./canary";
-import { Config, configSchema, Exposure, PullPolicy } from "./schema";
-import { errorsOf } from "./schemaKit";
+import { Config, CONFIG_SHAPE, configSchema, Exposure, PullPolicy } from "./schema";
+import { errorsOf, takesStructure } from "./schemaKit";
 import { GATEWAY_API_LIMITS } from "./controllerRules";
 import { serviceNames, serviceSuffixes } from "../components/names";
 
@@ -201,7 +201,7 @@ const rawAt = (raw: Record<string, unknown>, section: string, key: string): unkn
 function readAll(config: pulumi.Config): Record<string, unknown> {
     return Object.fromEntries(
         projectKeys(config)
-            .map((k) => [k, dropNulls(readRaw(config, k))])
+            .map((k) => [k, dropNulls(readRaw(config, k, !(k in CONFIG_SHAPE) || takesStructure(CONFIG_SHAPE[k as keyof typeof CONFIG_SHAPE])))])
             .filter(([, x]) => x !== undefined),
     );
 }

@@ -32,13 +32,15 @@ function programAt(index: string): () => Promise<Record<string, unknown>> {
     };
 }
 
-async function openStack(stack: string, workDir: string, backend: string, index = INDEX): Promise<Stack> {
+async function openStack(stack: string, workDir: string, backend: string, index = INDEX, cli = TOOLS): Promise<Stack> {
     return LocalWorkspace.createOrSelectStack(
         { stackName: stack, projectName: "echo-exposure", program: programAt(index) },
         {
             workDir,
-            // The CLI cluster:build made (TOOLS/bin/pulumi), not whatever is on PATH.
-            pulumiCommand: await PulumiCommand.get({ root: TOOLS }),
+            // The CLI cluster:build made (TOOLS/bin/pulumi), not whatever is on PATH; for the
+            // upgrade's older deployment, an older CLI when one is named (its version may be below
+            // what this SDK's Automation API asks for).
+            pulumiCommand: await PulumiCommand.get({ root: cli, skipVersionCheck: cli !== TOOLS }),
             envVars: { ...clusterEnv(), PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
         },
     );
@@ -245,8 +247,12 @@ async function upgrade(t: Tally, backend: string, from: string): Promise<void> {
     try {
         // The older checkout runs with this checkout's packages (a superset of what it needs).
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(old, "node_modules"));
-        const workDir = scratchProject("dev");
-        const before = await openStack("dev", workDir, backend, path.join(old, "index.ts"));
+        // The older checkout's own dev config (this one's may have keys it does not know).
+        const workDir = scratchProject("dev", () => fs.readFileSync(path.join(old, "Pulumi.dev.yaml"), "utf8"));
+        // ECHO_EXPOSURE_UPGRADE_CLI: a folder whose bin/pulumi is the CLI the older checkout shipped with.
+        const oldCli = process.env.ECHO_EXPOSURE_UPGRADE_CLI ?? TOOLS;
+        console.log(`  (deployed with the CLI in ${oldCli}, updated with ${TOOLS})`);
+        const before = await openStack("dev", workDir, backend, path.join(old, "index.ts"), oldCli);
         if (!(await t.step(`up with ${from}`, () => before.up({ onOutput: logTo("dev") })))) return void (await destroy(t, before, "dev"));
         const uids = () => ({
             namespace: getObject("namespace", "echo")?.metadata?.uid,
@@ -265,6 +271,15 @@ async function upgrade(t: Tally, backend: string, from: string): Promise<void> {
             t.check("the echo Namespace is the same object", now.namespace === was.namespace && was.namespace !== undefined, JSON.stringify({ was, now }));
             t.check("the stable Deployment is the same object", now.deployment === was.deployment && was.deployment !== undefined);
             await t.step("preview --expect-no-changes after the upgrade", () => after.preview({ expectNoChanges: true }));
+            // Then this checkout's dev config (the routing model's policies): added objects, nothing replaced.
+            fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), path.join(workDir, "Pulumi.dev.yaml"));
+            const policies = await t.step("up with this checkout's dev config", () => after.up({ onOutput: logTo("dev") }));
+            if (policies) {
+                const c = (policies.summary.resourceChanges ?? {}) as Record<string, number | undefined>;
+                const destructive = ["delete", "replace", "create-replacement", "delete-replaced"].filter((op) => (c[op] ?? 0) > 0);
+                t.check("the new config replaces and deletes nothing", destructive.length === 0, JSON.stringify(c));
+                t.check("the stable Deployment is still the same object", uids().deployment === was.deployment);
+            }
         }
         await destroy(t, after, "dev");
         checkClean(t, "dev");
