@@ -42,7 +42,7 @@ export function headerName(key: string, raw: unknown): string {
  */
 export function headerValue(key: string, raw: unknown): string {
     const value = v.string(key, raw);
-    if (value.length > 4096 || value.trim() !== value || value.includes(",") || /[\x00-\x1f\x7f]/.test(value)) {
+    if (value.length > 4096 || value.trim() !== value || value.includes(",") || [...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
         throw new ConfigError(
             key,
             raw,
