@@ -24,12 +24,16 @@ const settings = loadSettings();
 /** The stack's kube context (`kubernetes:context`): every kubectl command in the outputs names it. */
 const kubeContext = clusterAccess().context;
 const enabled = new Set(settings.exposures);
+/** A value derived from a key set as a secret is marked secret: encrypted in state, masked in previews and outputs. */
+const secretIf = <T>(key: string, value: pulumi.Input<T>): pulumi.Input<T> =>
+    settings.secretKeys.has(key) ? (pulumi.secret(value) as pulumi.Output<T>) : value;
 
 const namespace = new EchoNamespace("echo", { name: settings.namespace, create: settings.createNamespace });
 
 const app = new EchoApp("echo", {
     namespace: namespace.name,
     ...settings.app,
+    text: secretIf("text", settings.app.text),
     networkAccess: networkAccess(settings),
 });
 
@@ -38,6 +42,7 @@ const canaryTrack = settings.canary
     ? new EchoCanary("echo-canary", {
           namespace: app.namespace,
           settings: settings.canary,
+          text: secretIf("canary", settings.canary.text),
           app: settings.app,
           service: settings.service,
       })
@@ -99,13 +104,22 @@ const certificates = certManager
     ? new TlsCertificates("echo", {
           namespace: app.namespace,
           certificates: settings.ingress.tls,
-          issuer: issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
+          issuer: secretEmail(
+              issuerChoice(certManager.issuer, { ingressClassName: settings.ingress.className }, gateway && { gateway: gateway.solverParentRef }),
+          ),
           install: certManager.install
               ? { namespace: certManager.namespace, chartVersion: certManager.chartVersion, chart: certManager.chart, gatewayApi: solver === "gateway" }
               : undefined,
           solverDependsOn: solvedBy ? [solvedBy] : undefined,
       })
     : undefined;
+
+/** The ACME account's e-mail stays secret when certManager was set as one. */
+function secretEmail<T extends object>(issuer: T): T {
+    if (!("acme" in issuer) || !settings.secretKeys.has("certManager")) return issuer;
+    const acme = (issuer as { acme: { email: string } }).acme;
+    return { ...issuer, acme: { ...acme, email: pulumi.secret(acme.email) } };
+}
 
 /**
  * The stack outputs. An output whose feature is off (ingressUrls without `ingress`, gatewayUrls
@@ -144,7 +158,7 @@ export = definedOutputs({
         ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
         : undefined,
     /** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
-    canary: settings.canary ? canaryHelp(settings.canary, { ingress, gateway }) : undefined,
+    canary: settings.canary ? secretIf("canary", canaryHelp(settings.canary, { ingress, gateway })) : undefined,
     /**
      * Per route and traffic policy, each enabled proxy's verdict (exact, approximate, unsupported,
      * ingress-nginx only), the defaults that still differ, and whether cutting over by DNS is safe.

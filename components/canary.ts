@@ -23,6 +23,8 @@ export interface EchoCanaryArgs {
     namespace: pulumi.Input<string>;
     /** What the canary answers, its image and replicas, its weight and header. */
     settings: CanarySettings;
+    /** The canary's text as a secret, when it was set as one (default: settings.text). */
+    text?: pulumi.Input<string>;
     /** The stable app's container settings the canary shares. */
     app: { imagePullPolicy: "Always" | "IfNotPresent" | "Never"; containerPort: number; resources: ComputeResources };
     /** The stable ClusterIP Service's name and port: the canary's Service is `<name>-canary` on the same port. */
@@ -49,7 +51,7 @@ export class EchoCanary extends pulumi.ComponentResource {
             {
                 namespace: args.namespace,
                 track: "canary",
-                text: s.text,
+                text: args.text ?? s.text,
                 image: s.image,
                 imagePullPolicy: args.app.imagePullPolicy,
                 replicas: s.replicas,

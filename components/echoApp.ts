@@ -26,8 +26,11 @@ export interface EchoAppArgs {
     namespace: pulumi.Input<string>;
     /** Which track these pods are (default stable); a canary runs beside the stable one. */
     track?: Track;
-    /** What http-echo answers every request with (stack default "hello from http-echo"). */
-    text: string;
+    /**
+     * What http-echo answers every request with (stack default "hello from http-echo"). A secret
+     * Output (text set with `pulumi config set --secret`) keeps the container's args secret in state.
+     */
+    text: pulumi.Input<string>;
     /** The http-echo image, pinned by tag or digest (stack default hashicorp/http-echo:1.0.0). */
     image: string;
     /** Stack default Always: the tag's digest is checked on every pull. */
@@ -111,7 +114,7 @@ export class EchoApp extends pulumi.ComponentResource {
                                     name: "http-echo",
                                     image: args.image,
                                     imagePullPolicy: args.imagePullPolicy,
-                                    args: [`-text=${args.text}`, `-listen=:${args.containerPort}`],
+                                    args: pulumi.output(args.text).apply((text) => [`-text=${text}`, `-listen=:${args.containerPort}`]),
                                     ports: [{ name: ECHO_PORT_NAME, containerPort: args.containerPort, protocol: "TCP" }],
                                     securityContext: {
                                         allowPrivilegeEscalation: false,

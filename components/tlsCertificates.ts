@@ -9,7 +9,7 @@ export type IssuerChoice =
     /** A root CA made in the cluster: a SelfSigned Issuer signs an isCA Certificate, a CA Issuer signs the rest. */
     | { selfSigned: true }
     /** ACME (Let's Encrypt) with HTTP-01, answered through the ingress controller or the Gateway. */
-    | { acme: { email: string; server: string; solver: AcmeSolver } }
+    | { acme: { email: pulumi.Input<string>; server: string; solver: AcmeSolver } }
     /** An issuer that already exists. */
     | { existing: { kind: "ClusterIssuer" | "Issuer"; name: string } };
 

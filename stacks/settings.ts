@@ -5,6 +5,7 @@ import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
 import { parseRouting, RoutingSettings } from "./routing";
+import { secretKeys } from "./secrets";
 import type { ParityMode } from "../routing/parity";
 import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
@@ -65,6 +66,8 @@ export interface Settings {
     certManager?: CertManagerSettings;
     /** A canary track beside the stable one, with a share of the routed requests. */
     canary?: CanarySettings;
+    /** Top-level keys set as secrets: what the program derives from them is marked secret. */
+    secretKeys: Set<string>;
 }
 
 /**
@@ -182,6 +185,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         gateway,
         routing,
         certManager,
+        secretKeys: secretKeys(config),
     };
 }
 

@@ -16,6 +16,8 @@ export interface Registration {
     providers: Record<string, string>;
     /** The URNs this resource was known by before (its aliases, as the engine receives them). */
     aliases: string[];
+    /** The inputs as the engine receives them (secrets carry Pulumi's secret signature). */
+    wire: string;
 }
 
 export interface ProgramRun {
@@ -47,7 +49,7 @@ export type StackConfig = Record<string, unknown>;
  * config keys outside a namespace are project keys; structured values are passed as JSON, as the
  * CLI does. Returns what was declared and the resolved stack outputs.
  */
-export async function runProgram(config: StackConfig = {}, cluster: ClusterOptions = {}, stack = "test"): Promise<ProgramRun> {
+export async function runProgram(config: StackConfig = {}, cluster: ClusterOptions = {}, stack = "test", secretKeys: string[] = []): Promise<ProgramRun> {
     const mocks = new ClusterMocks(cluster);
     await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
     const registrations = recordRegistrations();
@@ -57,7 +59,11 @@ export async function runProgram(config: StackConfig = {}, cluster: ClusterOptio
         const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
         all[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    pulumi.runtime.setAllConfig(all);
+    // As the engine passes them: the full keys set with `pulumi config set --secret`.
+    pulumi.runtime.setAllConfig(
+        all,
+        secretKeys.map((k) => `${PROJECT}:${k}`),
+    );
 
     const warnings: string[] = [];
     (pulumi.log as any).warn = (message: string) => warnings.push(message);
@@ -140,7 +146,8 @@ function recordRegistrations(): Registration[] {
             ...(req.getAliasurnsList?.() ?? []),
             ...(req.getAliasesList?.() ?? []).map((a: any) => (a.hasUrn?.() ? a.getUrn() : aliasUrn(a.toObject().spec, req.getType()))),
         ];
-        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), providers, aliases });
+        const wire = JSON.stringify(req.getObject?.()?.toJavaScript?.() ?? {});
+        seen.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), dependencies: req.getDependenciesList(), providers, aliases, wire });
         return register(req, callback);
     };
     return seen;
