@@ -136,11 +136,20 @@ async function secretText(t: Tally, stack: Stack): Promise<void> {
     const text = "a secret answer 7f3c";
     await stack.setConfig("echo-exposure:text", { value: text, secret: true });
     if (await t.step("up with text set as a secret", () => stack.up({ onOutput: logTo("dev") }))) {
-        const state = JSON.stringify((await stack.exportStack()).deployment);
-        t.check("the exported state holds the secret text only encrypted", !state.includes(text) && state.includes("ciphertext"));
+        const deployment = (await stack.exportStack()).deployment;
+        const state = JSON.stringify(deployment);
+        const plain = (deployment.resources ?? []).flatMap((r: any) => pathsOf(r, text).map((p) => `${r.urn}: ${p}`));
+        t.check("the exported state holds the secret text only encrypted", !state.includes(text) && state.includes("ciphertext"), plain.slice(0, 8).join("\n"));
         const args: string[] = getObject("deployment", "http-echo", "echo")?.spec?.template?.spec?.containers?.[0]?.args ?? [];
         t.check("the Deployment still runs http-echo with that text", args.includes(`-text=${text}`), JSON.stringify(args));
     }
+}
+
+/** Where `text` occurs as (part of) a string value in `value`: JSON paths, for a failure's detail. */
+function pathsOf(value: unknown, text: string, at = ""): string[] {
+    if (typeof value === "string") return value.includes(text) ? [at || "."] : [];
+    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => pathsOf(v, text, `${at}.${k}`));
+    return [];
 }
 
 /** The dev stack: preview, up, outputs against the API server, no-change previews, refresh, a change, destroy. */
