@@ -132,17 +132,35 @@ async function devSpeed(t: Tally, backend: string, speed: Speed): Promise<void> 
  * Issue 24.5: a text set with `pulumi config set --secret` is encrypted in the state the engine
  * writes (the exported deployment holds only ciphertext for it), yet the pods answer with it.
  */
-async function secretText(t: Tally, stack: Stack): Promise<void> {
+async function secretText(t: Tally, stack: Stack, backend: string): Promise<void> {
     const text = "a secret answer 7f3c";
     await stack.setConfig("echo-exposure:text", { value: text, secret: true });
     if (await t.step("up with text set as a secret", () => stack.up({ onOutput: logTo("dev") }))) {
-        const deployment = (await stack.exportStack()).deployment;
-        const state = JSON.stringify(deployment);
-        const plain = (deployment.resources ?? []).flatMap((r: any) => pathsOf(r, text).map((p) => `${r.urn}: ${p}`));
+        // The state file the engine wrote (the Automation API's exportStack shows secrets decrypted).
+        const file = stateFile(backend, "dev");
+        const state = file ? fs.readFileSync(file, "utf8") : "";
+        const plain = file
+            ? (JSON.parse(state).checkpoint?.latest?.resources ?? []).flatMap((r: any) => pathsOf(r, text).map((p) => `${r.urn}: ${p}`))
+            : ["no state file"];
         t.check("the exported state holds the secret text only encrypted", !state.includes(text) && state.includes("ciphertext"), plain.slice(0, 8).join("\n"));
         const args: string[] = getObject("deployment", "http-echo", "echo")?.spec?.template?.spec?.containers?.[0]?.args ?? [];
         t.check("the Deployment still runs http-echo with that text", args.includes(`-text=${text}`), JSON.stringify(args));
     }
+}
+
+/** The file backend's state file of a stack (`.pulumi/stacks/<project>/<stack>.json`). */
+function stateFile(backend: string, stack: string): string | undefined {
+    const find = (dir: string): string | undefined => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) {
+                const found = find(p);
+                if (found) return found;
+            } else if (e.name === `${stack}.json` && dir.includes(`${path.sep}stacks`)) return p;
+        }
+        return undefined;
+    };
+    return find(path.join(backend, ".pulumi"));
 }
 
 /** Where `text` occurs as (part of) a string value in `value`: JSON paths, for a failure's detail. */
@@ -200,7 +218,7 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
         const routeHosts = listObjects("httproutes.gateway.networking.k8s.io", "echo").flatMap((r) => r.spec.hostnames ?? []);
         t.check("an HTTPRoute routes the new host", routeHosts.includes("added.localtest.me"), JSON.stringify(routeHosts));
     }
-    await secretText(t, stack);
+    await secretText(t, stack, backend);
     await canarySteps(t, stack);
     const [, destroyMs] = await timed(() => destroy(t, stack, "dev"));
     speed.destroySeconds = seconds(destroyMs);
