@@ -6,5 +6,10 @@
  * warnings and the next real one is seen.
  */
 export function definedOutputs<T extends Record<string, unknown>>(outputs: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+    return withoutUndefined(outputs);
+}
+
+/** An object without its keys whose value is `undefined` (a merge then keeps what they would have overwritten). */
+export function withoutUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+    return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

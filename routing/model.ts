@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../components/outputs";
 import { AnyFeature, GatewayRender, NgfPolicy, Proxy, PROXY_NAMES, Verdict } from "./feature";
 import { FEATURES } from "./features";
 
@@ -19,12 +20,11 @@ export function hostPolicies(top: Policies, host: Policies): Policies {
     for (const [k, v] of Object.entries(host)) {
         if (v === undefined) continue;
         const t = top[k];
-        out[k] = isObject(v) && isObject(t) ? { ...t, ...definedOnly(v) } : v;
+        out[k] = isObject(v) && isObject(t) ? { ...t, ...withoutUndefined(v) } : v;
     }
     return out;
 }
 
-const definedOnly = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 /** The features set in `policies`, with their values. */

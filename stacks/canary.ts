@@ -15,27 +15,6 @@ export type { CanarySettings } from "../components/canary";
 const INGRESS_NGINX_HEADER = /^[-._~a-zA-Z0-9/:]+$/;
 
 /**
- * A header name both proxies really match: letters, digits and '-'. NGF 2.6.7 refuses any other
- * name in a header match (validation/http_njs_match.go: k8s.io/apimachinery IsHTTPHeaderName,
- * `[-A-Za-z0-9]+`), and NGINX drops request headers with other characters (ignore_invalid_headers
- * on; '_' too without underscores_in_headers), so ingress-nginx would never see them either.
- */
-export const MATCHABLE_HEADER_NAME = /^[-A-Za-z0-9]+$/;
-
-/** `canary.header.name`: a header name both proxies match (at most 256 characters: Gateway API HTTPHeaderName). */
-export function headerName(key: string, raw: unknown): string {
-    const name = v.string(key, raw);
-    if (name.length > 256 || !MATCHABLE_HEADER_NAME.test(name)) {
-        throw new ConfigError(
-            key,
-            raw,
-            "a header name of letters, digits and '-', at most 256 characters (NGINX drops request headers with other characters, and NGINX Gateway Fabric refuses them in a match)",
-        );
-    }
-    return name;
-}
-
-/**
  * `canary.header.value`: a value both proxies match exactly. NGINX strips the whitespace around a
  * request header's value, and NGF splits it on ',' before comparing each part exactly
  * (modules/src/httpmatches.js, headersMatch) and refuses a value empty after trimming.

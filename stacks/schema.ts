@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PATH_TYPES } from "../components/routing";
 import { SERVICE_TYPES } from "../components/controllerSettings";
-import { headerName, headerValue, MATCHABLE_HEADER_NAME } from "./canary";
+import { headerValue } from "./canary";
 import { ACME_SERVERS, acmeServer, taggedVersion } from "./certManager";
 import { helmReleaseName } from "./controller";
 import { ConfigError } from "./errors";
@@ -441,9 +441,9 @@ export const CONFIG_SHAPE = {
             }),
             header: section(
                 {
-                    name: key(headerName, {
+                    name: key(v.httpHeaderName, {
                         description: "The header's name, an HTTP token.",
-                        json: { type: "string", maxLength: 256, pattern: MATCHABLE_HEADER_NAME.source },
+                        json: { type: "string", maxLength: 256, pattern: v.HTTP_HEADER_NAME.source },
                         required: true,
                     }),
                     value: key(headerValue, {

@@ -378,3 +378,23 @@ export function exactVersion(key: string, raw: unknown, example: string): string
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A header name both proxies handle: letters, digits and '-', at most 256 characters (Gateway API
+ * HTTPHeaderName's length). NGF 2.6.7 refuses any other name in a header match or a header filter
+ * (validation/http_njs_match.go, validation/common.go: k8s.io/apimachinery IsHTTPHeaderName,
+ * `[-A-Za-z0-9]+`), and NGINX drops request headers with other characters (ignore_invalid_headers
+ * on; '_' too without underscores_in_headers), so ingress-nginx would never see them either.
+ */
+export const HTTP_HEADER_NAME = /^[-A-Za-z0-9]{1,256}$/;
+
+export function httpHeaderName(key: string, raw: unknown): string {
+    if (typeof raw !== "string" || !HTTP_HEADER_NAME.test(raw)) {
+        throw new ConfigError(
+            key,
+            raw,
+            "a header name of letters, digits and '-', at most 256 characters (NGINX drops request headers with other characters, and NGINX Gateway Fabric refuses them)",
+        );
+    }
+    return raw;
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "../../stacks/errors";
 import { key, list, section } from "../../stacks/schemaKit";
 import { boolean, integer } from "../../stacks/validate";
+import { withoutUndefined } from "../../components/outputs";
 import { approximate, exact, Feature } from "../feature";
 
 /*
@@ -54,7 +55,7 @@ const strings = (description: string, check: (s: string) => boolean, allowed: st
         json: { type: "array", maxItems: max },
         required,
     });
-const all = (c: Cors) => ({ ...CORS_DEFAULTS, ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) }) as Required<Cors>;
+const all = (c: Cors) => ({ ...CORS_DEFAULTS, ...withoutUndefined(c) }) as Required<Cors>;
 
 export const cors: Feature<Cors> = {
     key: "cors",

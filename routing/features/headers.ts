@@ -1,6 +1,6 @@
 import { ConfigError } from "../../stacks/errors";
 import { key, list, section } from "../../stacks/schemaKit";
-import { stringMap } from "../../stacks/validate";
+import { httpHeaderName, stringMap } from "../../stacks/validate";
 import { exact, Feature, unsupported } from "../feature";
 
 /*
@@ -32,14 +32,12 @@ export const NGF_DENIED_HEADERS = {
     response: [...BOTH, "server", "date", "x-pad", "content-type", "content-length"],
 } as const;
 const NGF_DENIED_RESPONSE_PREFIX = "x-accel";
-/** What NGF 2.6.7 takes as a header name in a modifier (k8s.io IsHTTPHeaderName, `[-A-Za-z0-9]+`), at most 256 characters. */
-const HEADER_NAME = /^[-A-Za-z0-9]{1,256}$/;
 const MAX_CHANGES = 16;
 
 function headerMap(key: string, raw: unknown): Record<string, string> {
     const map = stringMap(key, raw);
     for (const [name, value] of Object.entries(map)) {
-        headerName(`${key}.${name}`, name);
+        httpHeaderName(`${key}.${name}`, name);
         // NGF takes a value with no `$` (an NGINX variable) and no unescaped `"`; the Gateway API caps it at 4096.
         if (value.length === 0 || value.length > 4096 || /[$"]/.test(value)) {
             throw new ConfigError(
@@ -53,12 +51,6 @@ function headerMap(key: string, raw: unknown): Record<string, string> {
     return map;
 }
 
-function headerName(key: string, raw: unknown): string {
-    if (typeof raw !== "string" || !HEADER_NAME.test(raw))
-        throw new ConfigError(key, raw, "a header name of letters, digits and '-', at most 256 characters (what NGINX Gateway Fabric takes)");
-    return raw;
-}
-
 const changes = (where: string) =>
     section(
         {
@@ -70,7 +62,7 @@ const changes = (where: string) =>
                 description: `${where} headers to add (beside any value).`,
                 json: { type: "object", additionalProperties: { type: "string" } },
             }),
-            remove: list(key(headerName, { description: "A header name.", json: { type: "string" }, required: true }), {
+            remove: list(key(httpHeaderName, { description: "A header name.", json: { type: "string" }, required: true }), {
                 description: `${where} headers to remove.`,
                 allowed: "a list of header names",
                 json: { type: "array", maxItems: MAX_CHANGES },

@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../../components/outputs";
 import { exact, Feature, GatewayRender } from "../feature";
 import { key, section } from "../../stacks/schemaKit";
 import { duration, seconds } from "./durations";
@@ -30,8 +31,7 @@ export const INGRESS_NGINX_CONNECT_DEFAULT = "5s";
 const PHASES = ["connect", "read", "send"] as const;
 
 function gateway(value: Timeouts): GatewayRender {
-    const set = Object.fromEntries(Object.entries(value).filter(([, d]) => d !== undefined));
-    const timeout = { connect: INGRESS_NGINX_CONNECT_DEFAULT, ...set };
+    const timeout = { connect: INGRESS_NGINX_CONNECT_DEFAULT, ...withoutUndefined(value) };
     return { filters: [], policies: [{ kind: "ProxySettingsPolicy", target: "targetRefs", spec: { timeout } }] };
 }
 
