@@ -122,9 +122,7 @@ export class IngressExposure extends pulumi.ComponentResource {
                         tls: tls.length > 0 ? tls : undefined,
                         rules: group.hosts.map((host) => ({
                             host,
-                            http: {
-                                paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })),
-                            },
+                            http: { paths: ingressPaths(s, args.hostPolicies, host, backend) },
                         })),
                     },
                 },
@@ -197,7 +195,8 @@ export class IngressExposure extends pulumi.ComponentResource {
                     ingressClassName: s.className,
                     rules: hosts.map((host) => ({
                         host,
-                        http: { paths: s.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend })) },
+                        // The main Ingress's very paths: the canary attaches to its locations.
+                        http: { paths: ingressPaths(s, args.hostPolicies, host, backend) },
                     })),
                 },
             },
@@ -318,6 +317,17 @@ function spreadControllerPods(releaseName: string): k8s.types.input.core.v1.Topo
             },
         },
     };
+}
+
+/** The Ingress paths of a host's routes: a route's own path, or the one its policies give it (rewrite's regex). */
+function ingressPaths(
+    s: RouteSettings,
+    policies: Record<string, HostPolicies> | undefined,
+    host: string | undefined,
+    backend: k8s.types.input.networking.v1.IngressBackend,
+): k8s.types.input.networking.v1.HTTPIngressPath[] {
+    const changed = policies?.[hostKey(host)]?.ingressPaths ?? {};
+    return s.routes.filter((r) => r.host === host).map((r) => ({ ...(changed[r.path] ?? { path: r.path, pathType: r.pathType }), backend }));
 }
 
 /** Hosts grouped by the annotations their policies give the Ingress, in the order hosts first appear. */

@@ -22,6 +22,8 @@ export interface Route {
 export interface HostPolicies {
     /** ingress-nginx annotations of the Ingress that serves the host. */
     annotations: Record<string, string>;
+    /** The Ingress path of each of the host's route paths that a policy changes (rewrite: a regex), by route path. */
+    ingressPaths: Record<string, { path: string; pathType: PathType }>;
     /** Filters on every rule of the host's HTTPRoute that proxies to the echo pods. */
     filters: Record<string, unknown>[];
     /** NGINX Gateway Fabric policy objects that target the host's HTTPRoute (without the target). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PathType } from "../components/routing";
 
 /*
  * A routing feature (a traffic policy) in one place: its config keys, its rules, how each proxy
@@ -62,6 +63,8 @@ export interface Feature<V> {
     annotations: readonly string[];
     /** The annotations of an Ingress whose routes have this value. */
     ingress(value: V): Record<string, string>;
+    /** The path an Ingress gives a route with this value, where the feature changes it (rewrite: a regex). */
+    ingressPath?(value: V, route: { path: string; pathType: PathType }): { path: string; pathType: PathType };
     /** The filters and NGF policies of an HTTPRoute whose routes have this value. */
     gateway(value: V): GatewayRender;
     /**

@@ -1,4 +1,5 @@
 import { withoutUndefined } from "../components/outputs";
+import { PathType } from "../components/routing";
 import { AnyFeature, GatewayRender, NgfPolicy, Proxy, PROXY_NAMES, Verdict } from "./feature";
 import { FEATURES } from "./features";
 
@@ -35,6 +36,11 @@ export function inUse(policies: Policies): { feature: AnyFeature; value: unknown
 /** The ingress-nginx annotations of an Ingress serving routes with these policies. */
 export function ingressAnnotations(policies: Policies): Record<string, string> {
     return Object.assign({}, ...inUse(policies).map(({ feature, value }) => feature.ingress(value)));
+}
+
+/** The path an Ingress gives `route` under these policies: the route's own unless a feature changes it. */
+export function ingressPath(policies: Policies, route: { path: string; pathType: PathType }): { path: string; pathType: PathType } {
+    return inUse(policies).reduce((r, { feature, value }) => feature.ingressPath?.(value, r) ?? r, { path: route.path, pathType: route.pathType });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { hostKey, HostPolicies, RouteSettings } from "../components/routing";
 import { Proxy, PROXIES, PROXY_NAMES } from "../routing/feature";
 import { FEATURES } from "../routing/features";
-import { gatewayRender, ingressAnnotations, inUse, verdictFor } from "../routing/model";
+import { gatewayRender, ingressAnnotations, ingressPath, inUse, verdictFor } from "../routing/model";
 import { ParityMode, ParityReport, parityReport } from "../routing/parity";
 import { ConfigError, ConfigErrors } from "./errors";
 import { routePolicies } from "./routes";
@@ -34,7 +34,7 @@ export interface RoutingContext {
 
 /** Reads the routing model out of the parsed routes; every refusal it finds is thrown at once by the caller's check. */
 export function parseRouting(routes: RouteSettings & { sslRedirect: boolean }, ctx: RoutingContext): RoutingSettings {
-    const errors: ConfigError[] = [...annotationRefusals(ctx.annotations)];
+    const errors: ConfigError[] = [...annotationRefusals(ctx.annotations), ...overwrittenAnnotations(routes, ctx.annotations)];
     for (const route of routes.routes) {
         const { policies, keys } = routePolicies(route);
         for (const { feature, value } of inUse(policies)) {
@@ -61,7 +61,15 @@ export function parseRouting(routes: RouteSettings & { sslRedirect: boolean }, c
     for (const route of routes.routes) {
         const { policies } = routePolicies(route);
         const gateway = gatewayRender(policies, ctx.ngf);
-        hosts[hostKey(route.host)] = { annotations: ingressAnnotations(policies), filters: gateway.filters, ngfPolicies: gateway.policies };
+        const paths = { ...hosts[hostKey(route.host)]?.ingressPaths };
+        const changed = ingressPath(policies, route);
+        if (changed.path !== route.path || changed.pathType !== route.pathType) paths[route.path] = changed;
+        hosts[hostKey(route.host)] = {
+            annotations: ingressAnnotations(policies),
+            ingressPaths: paths,
+            filters: gateway.filters,
+            ngfPolicies: gateway.policies,
+        };
     }
     const parity = parityReport({
         routes: routes.routes.map((r) => ({ route: `${r.host ?? "*"}${r.path}`, policies: routePolicies(r).policies })),
@@ -86,4 +94,26 @@ function annotationRefusals(annotations: Record<string, string>): ConfigError[] 
                     ),
             ),
     );
+}
+
+/**
+ * An `ingress.annotations` entry a policy in use writes with another value (rewrite-target beside
+ * routing.rewrite): the policy's would silently win on its hosts, and the user's elsewhere.
+ */
+function overwrittenAnnotations(routes: RouteSettings, annotations: Record<string, string>): ConfigError[] {
+    return routes.routes.flatMap((route) => {
+        const { policies, keys } = routePolicies(route);
+        return inUse(policies).flatMap(({ feature, value }) =>
+            Object.entries(feature.ingress(value))
+                .filter(([a, v]) => annotations[a] !== undefined && annotations[a] !== v)
+                .map(
+                    ([a, v]) =>
+                        new ConfigError(
+                            `ingress.annotations.${a}`,
+                            annotations[a],
+                            `nothing here while ${keys[feature.key]} is set, which gives the Ingress ${a}: ${JSON.stringify(v)} (it reaches ingress-nginx and the Gateway alike)`,
+                        ),
+                ),
+        );
+    });
 }

@@ -202,21 +202,30 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     const change = async () => {
         await stack.setConfig("echo-exposure:replicas", { value: "2" });
         const routing = JSON.parse((await stack.getConfig("echo-exposure:routing")).value);
-        routing.hosts.push({ host: "added.localtest.me" });
+        // With a rewrite: its Ingress path is a regex (ImplementationSpecific), which the API server must accept.
+        routing.hosts.push({ host: "added.localtest.me", rewrite: { pathPrefix: "/" } });
         await stack.setConfig("echo-exposure:routing", { value: JSON.stringify(routing) });
         return stack.up();
     };
-    if (await t.step("up with replicas 2 and a new host", change)) {
+    if (await t.step("up with replicas 2 and a new host with a rewrite", change)) {
         t.check("the Deployment has 2 replicas", getObject("deployment", "http-echo", "echo")?.spec?.replicas === 2);
         t.check("2 echo pods run", runningEchoPods().length === 2, podSummary());
-        const rules = getObject("ingress", "veri-ingress", "echo")?.spec?.rules ?? [];
-        t.check(
-            "the Ingress routes the new host",
-            rules.some((r: any) => r.host === "added.localtest.me"),
-            JSON.stringify(rules.map((r: any) => r.host)),
+        const paths = listObjects("ingresses", "echo").flatMap((i) =>
+            (i.spec.rules ?? [])
+                .filter((r: any) => r.host === "added.localtest.me")
+                .flatMap((r: any) => r.http.paths.map((p: any) => `${i.metadata.name} ${p.pathType} ${p.path}`)),
         );
-        const routeHosts = listObjects("httproutes.gateway.networking.k8s.io", "echo").flatMap((r) => r.spec.hostnames ?? []);
-        t.check("an HTTPRoute routes the new host", routeHosts.includes("added.localtest.me"), JSON.stringify(routeHosts));
+        t.check(
+            "an Ingress of its own routes the new host on the rewrite's regex path",
+            paths.length === 1 && paths[0] === "veri-ingress-1 ImplementationSpecific /(?-i)vericonf(/|$)(.*)",
+            JSON.stringify(paths),
+        );
+        const route = listObjects("httproutes.gateway.networking.k8s.io", "echo").find((r) => r.spec.hostnames?.includes("added.localtest.me"));
+        t.check(
+            "an HTTPRoute routes the new host, rewriting its prefix",
+            (route?.spec.rules ?? []).some((r: any) => r.filters?.some((f: any) => f.urlRewrite?.path?.replacePrefixMatch === "/")),
+            JSON.stringify(route?.spec.rules?.map((r: any) => r.filters)),
+        );
     }
     await secretText(t, stack, backend);
     await canarySteps(t, stack);

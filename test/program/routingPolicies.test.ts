@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { BODY_SIZE_ANNOTATION } from "../../routing/features/maxBodySize";
 import { RATE_LIMIT_ANNOTATIONS } from "../../routing/features/rateLimit";
+import { REWRITE_ANNOTATIONS } from "../../routing/features/rewrite";
 import { TIMEOUT_ANNOTATIONS } from "../../routing/features/timeouts";
 import { itRejects } from "../support/badConfig";
 import { runProgram } from "../support/program";
@@ -71,6 +72,35 @@ describe("the routing model in the program (issue 22)", () => {
         assert.match(run.outputs.parity.cutover, /^blocked: \*\/vericonf: headers is unsupported on ingress/);
     });
 
+    it("rewrites a host's prefix on both proxies: regex paths on its Ingress and the canary's, a URLRewrite on its HTTPRoute's rules", async () => {
+        const run = await runProgram({
+            exposures: both,
+            routing: { hosts: [{ host: "r.example.com", path: "/api", rewrite: { pathPrefix: "/" } }, "plain.example.com"] },
+            canary: { text: "canary", weight: 10 },
+        });
+        for (const obj of run.objects) validateAgainstSchema(obj);
+        const pathsOf = (name: string) => {
+            const spec = run.ofType(INGRESS).find((r) => r.inputs.metadata.name === name)!.inputs.spec;
+            return spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => `${p.pathType} ${p.path}`)]);
+        };
+        const regex = ["ImplementationSpecific /(?-i)api(/|$)(.*)"];
+        assert.deepStrictEqual(pathsOf("veri-ingress"), [["r.example.com", regex]]);
+        assert.deepStrictEqual(pathsOf("veri-ingress-1"), [["plain.example.com", ["Prefix /vericonf"]]]);
+        assert.deepStrictEqual(pathsOf("veri-ingress-canary"), [
+            ["r.example.com", regex],
+            ["plain.example.com", ["Prefix /vericonf"]],
+        ]);
+        const annotations = run.ofType(INGRESS).find((r) => r.inputs.metadata.name === "veri-ingress")!.inputs.metadata.annotations;
+        assert.deepStrictEqual(annotations, { [REWRITE_ANNOTATIONS.regex]: "true", [REWRITE_ANNOTATIONS.target]: "/$2" });
+        const route = run.ofType(ROUTE).find((r) => r.inputs.spec.hostnames?.[0] === "r.example.com")!;
+        for (const rule of route.inputs.spec.rules) {
+            assert.deepStrictEqual(rule.filters, [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }]);
+        }
+        // The printed URL is the route's own path, which both proxies answer.
+        assert.ok(run.outputs.urls.ingress.includes("http://r.example.com/api"));
+        assert.strictEqual(run.outputs.parity.cutover, "ready");
+    });
+
     it("gives a Gateway the program installs ingress-nginx's 5 s connect timeout even with no policy set, and redirects http with 308", async () => {
         const run = await runProgram({ exposures: "gateway", routing: { hosts: ["s.example.com"], tls: [{ hosts: ["s.example.com"], secretName: "s-tls" }] } });
         const ngf = run.objects.filter((o) => o.apiVersion === "gateway.nginx.org/v1alpha1");
@@ -120,6 +150,20 @@ describe("the routing model in the program (issue 22)", () => {
             key: `ingress.annotations.${BODY_SIZE_ANNOTATION}`,
             value: '"8m"',
             allowed: /set routing\.maxBodySize instead/,
+        });
+        itRejects({
+            why: "an ingress.annotations rewrite-target beside routing.rewrite",
+            config: { exposures: "ingress", routing: { rewrite: { pathPrefix: "/v1" } }, ingress: { annotations: { [REWRITE_ANNOTATIONS.target]: "/$1" } } },
+            key: `ingress.annotations.${REWRITE_ANNOTATIONS.target}`,
+            value: '"/$1"',
+            allowed: /nothing here while routing\.rewrite is set.*"\/v1\$1\$2"/,
+        });
+        itRejects({
+            why: "a rewrite on an Exact path",
+            config: { exposures: both, routing: { pathType: "Exact", rewrite: { pathPrefix: "/v1" } } },
+            key: "routing.rewrite",
+            value: "/v1",
+            allowed: /Prefix paths only \(this path is Exact\)/,
         });
         itRejects({
             why: "two entries of one host with different policies",
