@@ -7,7 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { EchoCanary } from "./components/canary";
-import { canaryHelp, inClusterCheck as checkCommand, portForward as forwardCommand, tlsHelp, trustStep } from "./components/clientCommands";
+import {
+    canaryHelp,
+    inClusterCheck as checkCommand,
+    portForward as forwardCommand,
+    tlsHelp,
+    trustStep,
+    writeKubeconfigCommand,
+} from "./components/clientCommands";
 import { EchoApp } from "./components/echoApp";
 import { EchoNamespace } from "./components/echoNamespace";
 import { definedOutputs } from "./components/outputs";
@@ -21,8 +28,8 @@ import { networkAccess } from "./stacks/networkAccess";
 import { loadSettings } from "./stacks/settings";
 
 const settings = loadSettings();
-/** The stack's kube context (`kubernetes:context`): every kubectl command in the outputs names it. */
-const kubeContext = clusterAccess().context;
+/** How the provider reaches the cluster (`kubernetes:kubeconfig`, `:context`, `:cluster`): every kubectl command in the outputs names the same. */
+const cluster = clusterAccess();
 const enabled = new Set(settings.exposures);
 /** A value derived from a key set as a secret is marked secret: encrypted in state, masked in previews and outputs. */
 const secretIf = <T>(key: string, value: pulumi.Input<T>): pulumi.Input<T> =>
@@ -63,7 +70,7 @@ const services = new ServiceExposures("echo", {
     clusterIP: enabled.has("clusterIP") || enabled.has("ingress") || enabled.has("gateway"),
     nodePort: enabled.has("nodePort") ? settings.nodePort : undefined,
     loadBalancer: enabled.has("loadBalancer") ? settings.loadBalancer : undefined,
-    kubeContext,
+    cluster,
 });
 
 const ingress = enabled.has("ingress")
@@ -72,7 +79,7 @@ const ingress = enabled.has("ingress")
           service: { name: services.clusterIP!.metadata.name, port: settings.service.port },
           settings: settings.ingress,
           tlsSecretsProvided: !settings.certManager,
-          kubeContext,
+          cluster,
           canary: routeCanary,
           hostPolicies: settings.routing.hosts,
       })
@@ -88,7 +95,7 @@ const gateway = enabled.has("gateway")
           hostPolicies: settings.routing.hosts,
           tlsSecretsProvided: !settings.certManager,
           settings: settings.gateway,
-          kubeContext,
+          cluster,
           echoNamespace: settings.namespace,
           canary: routeCanary,
       })
@@ -113,6 +120,9 @@ const certificates = certManager
           solverDependsOn: solvedBy ? [solvedBy] : undefined,
       })
     : undefined;
+
+/** What a client trusts for the https checks (tls and canary outputs): the self-signed chain's root, or Let's Encrypt staging's. */
+const trust = certificates && certManager ? trustStep(certificates.caSecret, isAcmeStaging(certManager.issuer), cluster) : undefined;
 
 /** The ACME account's e-mail stays secret when certManager was set as one. */
 function secretEmail<T extends object>(issuer: T): T {
@@ -147,18 +157,18 @@ export = definedOutputs({
         ...(gatewayAddress ? { gateway: gatewayAddress } : {}),
     })),
     /** `kubectl port-forward` for reaching the app from this machine without exposing it. */
-    portForward: forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port, kubeContext),
+    portForward: forwardCommand(app.namespace, services.primary.metadata.name, settings.portForward.localPort, settings.service.port, cluster),
     /** The seed's in-cluster busybox check, ready to paste. */
-    inClusterCheck: checkCommand(app.namespace, services.primary.metadata.name, settings.service.port, kubeContext),
+    inClusterCheck: checkCommand(app.namespace, services.primary.metadata.name, settings.service.port, cluster),
     /**
      * With certManager: the issuer, for a self-signed chain the command that writes its CA to a file,
      * and for each https URL a curl that reaches it through its proxy (on kind: the port mappings).
      */
-    tls: certificates
-        ? tlsHelp(describeIssuer(certManager!.issuer), trustStep(certificates.caSecret, isAcmeStaging(certManager!.issuer), kubeContext), [ingress, gateway])
-        : undefined,
-    /** With a canary: its weight and header, and per proxy the commands that count 100 answers by text. */
-    canary: settings.canary ? secretIf("canary", canaryHelp(settings.canary, { ingress, gateway })) : undefined,
+    tls: certificates ? tlsHelp(describeIssuer(certManager!.issuer), trust, [ingress, gateway]) : undefined,
+    /** With a canary: its weight and header, and per proxy the commands that count 100 answers by text (trusting what tls trusts). */
+    canary: settings.canary ? secretIf("canary", canaryHelp(settings.canary, { ingress, gateway }, trust)) : undefined,
+    /** With kubernetes:kubeconfig set to a kubeconfig's contents: the command that writes the file the kubectl commands above read. */
+    writeKubeconfig: writeKubeconfigCommand(cluster, pulumi.getStack()),
     /**
      * Per route and traffic policy, each enabled proxy's verdict (exact, approximate, unsupported,
      * ingress-nginx only), the defaults that still differ, and whether cutting over by DNS is safe.

@@ -11,12 +11,38 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * `kubectl` aimed at the stack's cluster: with its kube context (`kubernetes:context`, which the
- * provider uses), so a pasted command reaches that cluster whatever context is current. Without
- * one, the provider and kubectl both use the current context.
+ * How the stack's kubernetes provider reaches its cluster (`kubernetes:context`, `kubernetes:cluster`,
+ * `kubernetes:kubeconfig`), so that a printed kubectl command reaches the same one.
  */
-export function kubectlFor(context: string | undefined): string {
-    return context ? `kubectl --context ${shellQuote(context)}` : "kubectl";
+export interface ClusterAccess {
+    context?: string;
+    cluster?: string;
+    /** `kubernetes:kubeconfig`: a file's path (absolute), or a kubeconfig's contents, which the commands read from KUBECONFIG_FILE. */
+    kubeconfig?: { path: string } | { contents: true };
+}
+
+/** Where the `writeKubeconfig` output writes a kubeconfig given as contents, and the kubectl commands read it. */
+export const KUBECONFIG_FILE = "echo-exposure.kubeconfig";
+
+/**
+ * `kubectl` aimed at the stack's cluster as the provider reaches it: its kubeconfig, context and
+ * cluster, so a pasted command reaches that cluster whatever is current. Without them, the provider
+ * and kubectl both use KUBECONFIG or ~/.kube/config and its current context.
+ */
+export function kubectlFor(access: ClusterAccess | undefined): string {
+    const kubeconfig = access?.kubeconfig && ("path" in access.kubeconfig ? access.kubeconfig.path : KUBECONFIG_FILE);
+    return [
+        "kubectl",
+        ...(kubeconfig ? [`--kubeconfig ${shellQuote(kubeconfig)}`] : []),
+        ...(access?.context ? [`--context ${shellQuote(access.context)}`] : []),
+        ...(access?.cluster ? [`--cluster ${shellQuote(access.cluster)}`] : []),
+    ].join(" ");
+}
+
+/** With kubeconfig contents in stack config: the command that writes them where the kubectl commands read them. */
+export function writeKubeconfigCommand(access: ClusterAccess, stack: string): string | undefined {
+    if (!access.kubeconfig || "path" in access.kubeconfig) return undefined;
+    return `pulumi config get kubernetes:kubeconfig -s ${shellQuote(stack)} > ${KUBECONFIG_FILE}`;
 }
 
 export interface PortForward {
@@ -29,10 +55,10 @@ export function portForward(
     service: pulumi.Input<string>,
     localPort: number,
     servicePort: number,
-    context?: string,
+    cluster?: ClusterAccess,
 ): pulumi.Output<PortForward> {
     return pulumi.all([namespace, service]).apply(([ns, svc]) => ({
-        command: `${kubectlFor(context)} port-forward -n ${ns} svc/${svc} ${localPort}:${servicePort}`,
+        command: `${kubectlFor(cluster)} port-forward -n ${shellQuote(ns)} ${shellQuote(`svc/${svc}`)} ${localPort}:${servicePort}`,
         url: `http://localhost:${localPort}`,
     }));
 }
@@ -44,7 +70,12 @@ export function portForward(
  * context through --overrides (strategic merge keeps the generated container and adds to it). It
  * runs in the echo namespace because the NetworkPolicy admits ClusterIP traffic from there.
  */
-export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.Input<string>, servicePort: number, context?: string): pulumi.Output<string> {
+export function inClusterCheck(
+    namespace: pulumi.Input<string>,
+    service: pulumi.Input<string>,
+    servicePort: number,
+    cluster?: ClusterAccess,
+): pulumi.Output<string> {
     return pulumi.all([namespace, service]).apply(([ns, svc]) => {
         const overrides = JSON.stringify({
             spec: {
@@ -59,8 +90,8 @@ export function inClusterCheck(namespace: pulumi.Input<string>, service: pulumi.
         });
         const target = servicePort === 80 ? svc : `${svc}:${servicePort}`;
         return (
-            `${kubectlFor(context)} run echo-check -n ${ns} --rm -i --restart=Never --image=busybox:1.37.0 ` +
-            `--override-type=strategic --overrides='${overrides}' -- wget -O- -q -T 5 http://${target}`
+            `${kubectlFor(cluster)} run echo-check -n ${shellQuote(ns)} --rm -i --restart=Never --image=busybox:1.37.0 ` +
+            `--override-type=strategic --overrides=${shellQuote(overrides)} -- wget -O- -q -T 5 ${shellQuote(`http://${target}`)}`
         );
     });
 }
@@ -73,40 +104,48 @@ export const CA_FILE = "echo-exposure-ca.crt";
  * trust store: from the stack's cluster (its kube context, not the current one), decoded with
  * `base64 --decode`, which GNU and macOS both take.
  */
-export function trustCaCommand(namespace: string, secret: string, context?: string): string {
-    return `${kubectlFor(context)} get secret ${secret} -n ${namespace} -o jsonpath='{.data.ca\\.crt}' | base64 --decode > ${CA_FILE}`;
+export function trustCaCommand(namespace: string, secret: string, cluster?: ClusterAccess): string {
+    return `${kubectlFor(cluster)} get secret ${shellQuote(secret)} -n ${shellQuote(namespace)} -o jsonpath='{.data.ca\\.crt}' | base64 --decode > ${CA_FILE}`;
 }
 
 /**
  * A curl that reaches an https URL through the proxy at `via` (host:port), whatever DNS says about
  * the URL's host: --resolve for an IP on the URL's port (localhost: a kind mapping), else
  * --connect-to (a cloud load balancer's hostname, which --resolve cannot take). Without `via`,
- * DNS decides.
+ * DNS decides. Every word is quoted for a POSIX shell.
  */
 export function httpsCheckCommand(url: string, via: string | undefined, caFile?: string): string {
     return `curl ${curlArgs(url, via, caFile)}`;
 }
 
-/** curl's arguments for `url` through the proxy at `via` (see httpsCheckCommand), for any scheme. */
+/**
+ * curl's arguments for `url` through the proxy at `via` (see httpsCheckCommand), for any scheme.
+ * A URL whose host is already an IP address needs neither option: curl before 8.13 refuses an IPv6
+ * literal as --resolve's host (curl/curl#16357), while a bracketed IPv6 address after it works
+ * since 7.57 (curl/curl#2091).
+ */
 function curlArgs(url: string, via: string | undefined, caFile?: string): string {
-    const ca = caFile ? `--cacert ${caFile} ` : "";
+    const ca = caFile ? `--cacert ${shellQuote(caFile)} ` : "";
     const u = new URL(url);
     const defaultPort = u.protocol === "https:" ? "443" : "80";
     const urlPort = u.port || defaultPort;
     const m = via === undefined ? null : /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(via);
-    if (!m) return `${ca}${url}`;
+    if (!m || isIpLiteral(u.hostname)) return `${ca}${shellQuote(url)}`;
     const host = m[1] === "localhost" ? "127.0.0.1" : m[1];
     const port = m[2] ?? defaultPort;
-    if ((/^[\d.]+$/.test(host) || host.startsWith("[")) && port === urlPort) {
-        return `${ca}--resolve ${u.hostname}:${urlPort}:${host} ${url}`;
+    if ((isIpLiteral(host) || host.startsWith("[")) && port === urlPort) {
+        return `${ca}--resolve ${shellQuote(`${u.hostname}:${urlPort}:${host}`)} ${shellQuote(url)}`;
     }
-    return `${ca}--connect-to ${u.hostname}:${urlPort}:${host}:${port} ${url}`;
+    return `${ca}--connect-to ${shellQuote(`${u.hostname}:${urlPort}:${host}:${port}`)} ${shellQuote(url)}`;
 }
+
+const isIpLiteral = (host: string) => /^[\d.]+$/.test(host) || host.startsWith("[");
 
 /** A proxy's routes and where clients reach it, for the canary's checks. */
 export interface RoutedProxy {
     urls: pulumi.Output<string[]>;
     address: pulumi.Output<string>;
+    httpsAddress: pulumi.Output<string | undefined>;
 }
 
 /**
@@ -117,18 +156,29 @@ export interface RoutedProxy {
 export function canaryHelp(
     canary: { weight: number; header?: { name: string; value: string } },
     proxies: Record<string, RoutedProxy | undefined>,
+    trust?: pulumi.Input<TrustStep>,
 ): pulumi.Output<{ weight: number; header?: { name: string; value: string }; checks: Record<string, string[]> }> {
     const entries = Object.entries(proxies).filter((e): e is [string, RoutedProxy] => e[1] !== undefined);
-    return pulumi.all(entries.map(([proxy, p]) => pulumi.all([p.urls, p.address]).apply(([urls, address]) => ({ proxy, urls, address })))).apply((reached) => {
+    const reached = pulumi.all(
+        entries.map(([proxy, p]) =>
+            pulumi.all([p.urls, p.address, p.httpsAddress]).apply(([urls, address, httpsAddress]) => ({ proxy, urls, address, httpsAddress })),
+        ),
+    );
+    return pulumi.all([reached, pulumi.output(trust)]).apply(([reached, step]) => {
         const checks: Record<string, string[]> = {};
-        for (const { proxy, urls, address } of reached) {
+        for (const { proxy, urls, address, httpsAddress } of reached) {
             const url = urls.find((u) => u.startsWith("http://")) ?? urls.find((u) => u.startsWith("https://"));
             if (!url || url.startsWith("pending:")) {
                 checks[proxy] = [url ?? `pending: ${proxy} has no routed URL yet`];
                 continue;
             }
-            const via = address.startsWith("pending:") ? undefined : address;
-            const count = (extra: string) => `for i in $(seq 100); do curl -s ${extra}${curlArgs(url, via)}; echo; done | sort | uniq -c`;
+            // An https route (the hosts redirect, or all are TLS) goes through the https address and
+            // trusts what the tls checks trust; `-s` would hide each certificate error.
+            const https = url.startsWith("https://");
+            const reachedAt = https ? httpsAddress : address;
+            const via = reachedAt === undefined || reachedAt.startsWith("pending:") ? undefined : reachedAt;
+            const args = curlArgs(url, via, https ? step?.caFile : undefined);
+            const count = (extra: string) => `for i in $(seq 100); do curl -sS ${extra}${args}; echo; done | sort | uniq -c`;
             checks[proxy] = [count(""), ...(canary.header ? [count(`-H ${shellQuote(`${canary.header.name}: ${canary.header.value}`)} `)] : [])];
         }
         return { weight: canary.weight, ...(canary.header ? { header: canary.header } : {}), checks };
@@ -166,9 +216,9 @@ export interface TrustStep {
 export function trustStep(
     caSecret: { name: string; namespace: pulumi.Output<string> } | undefined,
     acmeStaging: boolean,
-    context: string | undefined,
+    cluster: ClusterAccess | undefined,
 ): pulumi.Output<TrustStep> | TrustStep | undefined {
-    if (caSecret) return caSecret.namespace.apply((ns) => ({ command: trustCaCommand(ns, caSecret.name, context), caFile: CA_FILE }));
+    if (caSecret) return caSecret.namespace.apply((ns) => ({ command: trustCaCommand(ns, caSecret.name, cluster), caFile: CA_FILE }));
     return acmeStaging ? { command: stagingRootsCommand(), caFile: STAGING_ROOTS_FILE } : undefined;
 }
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubectlFor } from "./clientCommands";
+import { ClusterAccess, kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
 import { BackendService, hostKey, HostPolicies, isTls, Route, RouteCanary, RouteSettings } from "./routing";
 import { authority, portOf, providedTlsAnnotation, Reach, routeUrls, withPort } from "./routeUrls";
@@ -59,8 +59,8 @@ export interface GatewayExposureArgs {
     tlsSecretsProvided: boolean;
     /** The Gateway (declared or existing) and its implementation. */
     settings: GatewaySettings;
-    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
-    kubeContext?: string;
+    /** How the provider reaches the cluster (kubeconfig, context, cluster): the printed kubectl commands name the same. */
+    cluster?: ClusterAccess;
     /**
      * The echo namespace's name. An existing Gateway in another namespace may read the TLS
      * Secrets there only through a ReferenceGrant, which the component then declares.
@@ -265,7 +265,7 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const reach = pulumi.all([status, args.namespace]).apply(([st, ns]): Reach => {
             const reported: string | undefined = st?.addresses?.[0]?.value;
             const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
-            const how = `${kubectlFor(args.kubeContext)} get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
+            const how = `${kubectlFor(args.cluster)} get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
             const why = s.existing
                 ? "the address of an existing Gateway is not read by this program"
                 : reachableStatus

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubectlFor } from "./clientCommands";
+import { ClusterAccess, kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
 import { BackendService, hostKey, HostPolicies, RouteCanary, RouteSettings } from "./routing";
 import { authority, providedTlsAnnotation, Reach, routeUrls } from "./routeUrls";
@@ -42,8 +42,8 @@ export interface IngressExposureArgs {
     settings: IngressSettings;
     /** The TLS Secrets come from outside the stack (no Certificate issues them): say so on the Ingress. */
     tlsSecretsProvided: boolean;
-    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
-    kubeContext?: string;
+    /** How the provider reaches the cluster (kubeconfig, context, cluster): the printed kubectl commands name the same. */
+    cluster?: ClusterAccess;
     /** A canary beside the stable Service: a canary Ingress with its share of requests and header. */
     canary?: RouteCanary;
     /**
@@ -136,7 +136,7 @@ export class IngressExposure extends pulumi.ComponentResource {
         if (args.canary) this.canaryIngress = this.declareCanary(name, args, hosts);
 
         const reachableStatus = !c.install || c.serviceType === "LoadBalancer";
-        const kubectl = kubectlFor(args.kubeContext);
+        const kubectl = kubectlFor(args.cluster);
         const controllerService = `${c.releaseName}-controller`;
         const reach = pulumi.all([this.ingress.status, this.ingress.metadata.namespace]).apply(([status, ingressNamespace]): Reach => {
             const reported = firstAddress(status?.loadBalancer?.ingress);

@@ -1,5 +1,5 @@
 import { isTls, RouteSettings } from "./routing";
-import { httpUrl } from "./urls";
+import { httpUrl, urlPath } from "./urls";
 
 /**
  * The URL of each route. A route with a host is reached by that host name (DNS points it at the
@@ -8,7 +8,8 @@ import { httpUrl } from "./urls";
  * where no address is known, by the plain-words `pending` message instead.
  */
 export function routeUrls(routing: RouteSettings, reach: Reach): string[] {
-    return routing.routes.map((route) => {
+    return routing.routes.map(({ host, path, pathType }) => {
+        const route = { host, path: urlPath(path), pathType };
         const scheme = isTls(routing, route) ? "https" : "http";
         const via = scheme === "https" ? reach.httpsAddress : reach.address;
         if (route.host && via) return httpUrl(scheme, route.host, portOf(via), route.path);

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { kubectlFor } from "./clientCommands";
+import { ClusterAccess, kubectlFor } from "./clientCommands";
 import { firstAddress, httpUrl, pending } from "./urls";
 import { SERVICE_SUFFIXES } from "./names";
 
@@ -25,8 +25,8 @@ export interface ServiceExposuresArgs {
     nodePort?: { port?: number; address: string };
     /** A LoadBalancer Service: who may reach it (default everyone), cloud annotations, and whether to wait for an address. */
     loadBalancer?: { sourceRanges: string[]; annotations: Record<string, string>; skipAwait: boolean };
-    /** The stack's kube context, named in the kubectl commands the outputs print (default: the current one). */
-    kubeContext?: string;
+    /** How the provider reaches the cluster (kubeconfig, context, cluster): the printed kubectl commands name the same. */
+    cluster?: ClusterAccess;
 }
 
 export interface ServiceUrls {
@@ -95,7 +95,7 @@ export class ServiceExposures extends pulumi.ComponentResource {
                 const allocated = ports?.[0]?.nodePort;
                 return allocated
                     ? httpUrl("http", address, allocated)
-                    : pending("the node port is not allocated yet", `${kubectlFor(args.kubeContext)} get svc ${n} -n ${ns}`);
+                    : pending("the node port is not allocated yet", `${kubectlFor(args.cluster)} get svc ${n} -n ${ns}`);
             });
         }
 
@@ -120,7 +120,7 @@ export class ServiceExposures extends pulumi.ComponentResource {
                     : pending(
                           "the load balancer has reported no address yet" +
                               (lb.skipAwait ? " (loadBalancer.skipAwait is on, so Pulumi did not wait for one)" : ""),
-                          `${kubectlFor(args.kubeContext)} get svc ${n} -n ${ns}`,
+                          `${kubectlFor(args.cluster)} get svc ${n} -n ${ns}`,
                       );
             });
         }

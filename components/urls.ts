@@ -14,6 +14,16 @@ export function httpUrl(scheme: Scheme, host: string, port?: number, path = ""):
     return `${scheme}://${h}${p}${path}`;
 }
 
+/**
+ * A route's path as a URL's path that reaches it: NGINX matches a location against the decoded
+ * URI, so every character outside RFC 3986's path characters is percent-encoded, `%` itself
+ * included (`/a%20b` is reached by `/a%2520b`), and `#` and `?` (a fragment is never sent; a query
+ * is not part of the path) become `%23` and `%3F`.
+ */
+export function urlPath(path: string): string {
+    return [...path].map((c) => (/^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/.test(c) ? c : encodeURIComponent(c))).join("");
+}
+
 /** The shape both Service and Ingress status use for a load balancer's address. */
 export interface LoadBalancerIngress {
     ip?: string;

@@ -328,6 +328,13 @@ export function deepInspectionRefuses(path: string): string | undefined {
     return DEEP_INSPECTION.find((r) => r.matches(path))?.says;
 }
 
+/** What a literal (not regex) path has that no request path has once NGINX normalised it, or undefined. */
+function unreachableLiteral(path: string): string | undefined {
+    if (path.includes("//")) return "'//'";
+    const segments = path.split("/").slice(1);
+    return segments.some((s) => s === "." || s === "..") ? "a '.' or '..' segment" : undefined;
+}
+
 /** Regex metacharacters; '.' aside, which literal paths use (file.txt) and a regex reads as any character. */
 const REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
 
@@ -360,6 +367,14 @@ export function ingressNginxRoutes(
                 keyOf(r, "path"),
                 r.path,
                 `a path without regex characters (it has '${meta[0]}'), or ${annotationsKey}.${NGINX}use-regex: "true" (which makes every path of the host, in every Ingress, a case-insensitive regex matched from the start): without it ingress-nginx matches an ImplementationSpecific path as a literal prefix, so this one would route nothing`,
+            );
+        }
+        const unreachable = regex ? undefined : unreachableLiteral(r.path);
+        if (unreachable) {
+            throw new ConfigError(
+                keyOf(r, "path"),
+                r.path,
+                `a path a request can reach: NGINX merges '//' and resolves '.' and '..' segments in the request's path before it picks a location, so a literal path with ${unreachable} never matches`,
             );
         }
         if (r.pathType === "Exact" || regex || r.path === "/") continue;

@@ -141,7 +141,7 @@ describe("canary: routing", () => {
             const [split, byHeader] = out.checks[proxy];
             assert.strictEqual(
                 split,
-                `for i in $(seq 100); do curl -s --resolve api.example.com:${port}:127.0.0.1 http://api.example.com:${port}/v1; echo; done | sort | uniq -c`,
+                `for i in $(seq 100); do curl -sS --resolve api.example.com:${port}:127.0.0.1 http://api.example.com:${port}/v1; echo; done | sort | uniq -c`,
             );
             assert.ok(byHeader.includes("-H 'X-Canary: always' "), byHeader);
         }

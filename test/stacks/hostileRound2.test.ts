@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "../../stacks/errors";
 import { pinnedImage } from "../../stacks/kubernetesValues";
+import { ingressNginxRoutes } from "../../stacks/controllerRules";
 import { ingressAnnotations } from "../../stacks/ingress";
 import { parseRoutes } from "../../stacks/routes";
 import { CONFIG_SHAPE } from "../../stacks/schema";
@@ -60,6 +61,16 @@ describe("hostile configs, round 2 (issue 24)", () => {
         }
         it("lets a look-alike through", () =>
             assert.deepStrictEqual(ingressAnnotations("ingress.annotations", { "example.com/canary": "x" }), { "example.com/canary": "x" }));
+    });
+
+    describe("12. a literal ImplementationSpecific path no request reaches once NGINX normalised it", () => {
+        const check = (path: string, annotations: Record<string, string> = {}) =>
+            ingressNginxRoutes([{ path, pathType: "ImplementationSpecific" }], annotations, "ingress.annotations", () => "routing.path");
+        for (const path of ["/a//b", "//", "/a/./b", "/a/../b", "/a/.", "/a/..", "/./x"]) {
+            it(`refuses ${path}`, () => refuses(() => check(path), "routing.path", /NGINX merges '\/\/' and resolves '\.' and '\.\.' segments/));
+        }
+        for (const path of ["/a#b", "/a%20b", "/a b", "/a..b/c", "/.well-known"]) it(`accepts ${path}`, () => check(path));
+        it("leaves regex paths alone (use-regex)", () => check("/a/.+//?", { "nginx.ingress.kubernetes.io/use-regex": "true" }));
     });
 
     describe("14. a scalar key's text that starts with '[' or '{' is the value, not JSON", () => {
