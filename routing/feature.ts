@@ -79,7 +79,40 @@ export interface Feature<V> {
      * a sentence of what is allowed when the value does not fit, else undefined.
      */
     refuses?(value: V, route: { path: string; pathType: string }): string | undefined;
+    /**
+     * The key as an estate's Ingress sets it with ingress-nginx annotations (`npm run migrate`), or
+     * undefined where the Ingress sets none of the annotations this feature reads.
+     */
+    fromIngress?(annotations: Record<string, string>, paths: { path: string; pathType: PathType }[]): FromIngress | undefined;
 }
+
+/** What `npm run migrate` reads for a feature from one of an estate's Ingresses. */
+export interface FromIngress {
+    /** The key's value as a user writes it in config (the key's schema then reads it); undefined: nothing to set. */
+    value?: unknown;
+    /** The annotations it read: they become the key. */
+    read: string[];
+    /** What differs from the annotations' behaviour, a sentence each (none: the same). */
+    notes: string[];
+    /** The route each of the Ingress's paths becomes, where the feature changes it (rewrite: a regex idiom back to its Prefix path). */
+    paths?: Record<string, { path: string; pathType: PathType }>;
+}
+
+/** An annotation's value as ingress-nginx reads it: trimmed, and absent when empty (ingress-nginx ignores an empty value). */
+export function annotationValue(annotations: Record<string, string>, name: string): string | undefined {
+    const v = annotations[name]?.trim();
+    return v === undefined || v === "" ? undefined : v;
+}
+
+/** A boolean as Go's strconv.ParseBool reads it, which ingress-nginx's annotation parser uses; undefined when it is none. */
+export function goBool(s: string): boolean | undefined {
+    if (["1", "t", "T", "TRUE", "true", "True"].includes(s)) return true;
+    if (["0", "f", "F", "FALSE", "false", "False"].includes(s)) return false;
+    return undefined;
+}
+
+/** A whole number as Go's strconv.Atoi reads it, or undefined. */
+export const goInt = (s: string): number | undefined => (/^[+-]?\d+$/.test(s) ? Number(s) : undefined);
 
 /** A feature of any value type, as the model holds them in one list. */
 export type AnyFeature = Feature<any>;

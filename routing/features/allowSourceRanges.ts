@@ -1,6 +1,6 @@
 import { key, list } from "../../stacks/schemaKit";
 import { cidr } from "../../stacks/validate";
-import { exact, Feature, NO_GATEWAY_RENDER, unsupported } from "../feature";
+import { annotationValue, exact, Feature, NO_GATEWAY_RENDER, unsupported } from "../feature";
 
 /*
  * Only clients from these CIDRs (403 for the others). ingress-nginx: allowlist-source-range
@@ -32,4 +32,19 @@ export const allowSourceRanges: Feature<string[]> = {
             "gateway.controller.sourceRanges (the data plane's LoadBalancer loadBalancerSourceRanges, for every route of the Gateway), or a NetworkPolicy",
         ),
     }),
+    // The alias is read only when allowlist-source-range is empty (ipallowlist/main.go).
+    fromIngress: (a) => {
+        const name = [SOURCE_RANGE_ANNOTATION, OLD_ALIAS].find((n) => annotationValue(a, n) !== undefined);
+        if (name === undefined) return undefined;
+        const read = [SOURCE_RANGE_ANNOTATION, OLD_ALIAS].filter((n) => a[n] !== undefined);
+        const notes = read.length > 1 ? [`${OLD_ALIAS} is ignored beside ${SOURCE_RANGE_ANNOTATION}`] : [];
+        return {
+            value: annotationValue(a, name)!
+                .split(",")
+                .map((c) => c.trim())
+                .filter((c) => c !== ""),
+            read,
+            notes,
+        };
+    },
 };

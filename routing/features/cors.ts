@@ -3,7 +3,7 @@ import { ConfigError } from "../../stacks/errors";
 import { key, list, section } from "../../stacks/schemaKit";
 import { boolean, integer } from "../../stacks/validate";
 import { withoutUndefined } from "../../components/outputs";
-import { approximate, exact, Feature } from "../feature";
+import { annotationValue, approximate, exact, Feature, FromIngress, goBool, goInt } from "../feature";
 
 /*
  * Cross-origin requests. ingress-nginx 1.15.1: enable-cors and cors-* (defaults below; on an
@@ -56,6 +56,35 @@ const strings = (description: string, check: (s: string) => boolean, allowed: st
         required,
     });
 const all = (c: Cors) => ({ ...CORS_DEFAULTS, ...withoutUndefined(c) }) as Required<Cors>;
+
+const commaList = (s: string | undefined) =>
+    s
+        ?.split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "");
+
+/** ingress-nginx's reading of enable-cors and cors-* (cors/main.go Parse): without enable-cors it answers no CORS at all. */
+function fromIngress(a: Record<string, string>): FromIngress | undefined {
+    const read = CORS_ANNOTATIONS.filter((n) => a[n] !== undefined);
+    if (read.length === 0) return undefined;
+    const on = annotationValue(a, A + "enable-cors");
+    if (on === undefined || goBool(on) !== true) return { read, notes: ['ingress-nginx answers no CORS without enable-cors: "true": nothing to set'] };
+    const notes: string[] = [];
+    const origins = commaList(annotationValue(a, A + "cors-allow-origin")) ?? ["*"];
+    const methods = commaList(annotationValue(a, A + "cors-allow-methods"));
+    if (methods?.some((m) => m !== m.toUpperCase())) notes.push("methods are written in upper case, as the Gateway API's enum has them");
+    const credentials = annotationValue(a, A + "cors-allow-credentials");
+    const maxAge = annotationValue(a, A + "cors-max-age");
+    const value = withoutUndefined({
+        allowOrigins: origins.includes("*") ? ["*"] : origins,
+        allowMethods: methods?.map((m) => m.toUpperCase()),
+        allowHeaders: commaList(annotationValue(a, A + "cors-allow-headers")),
+        exposeHeaders: commaList(annotationValue(a, A + "cors-expose-headers")),
+        allowCredentials: credentials === undefined ? undefined : (goBool(credentials) ?? true),
+        maxAge: maxAge === undefined ? undefined : goInt(maxAge),
+    });
+    return { value, read, notes };
+}
 
 export const cors: Feature<Cors> = {
     key: "cors",
@@ -115,6 +144,7 @@ export const cors: Feature<Cors> = {
             `NGF answers every OPTIONS request with 200 and never passes it to the app, whatever the origin (ingress-nginx answers an allowed origin's with 204 and passes the others on)${c.allowOrigins.some((o) => o.includes("*")) ? "; * matches the Origin of any number of labels on NGF, one on ingress-nginx" : ""}`,
         ),
     }),
+    fromIngress,
     refuses: (c) =>
         c.allowOrigins.length === 0
             ? "at least one origin"

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../stacks/errors";
 import { key } from "../../stacks/schemaKit";
-import { exact, Feature } from "../feature";
+import { annotationValue, exact, Feature } from "../feature";
 
 /*
  * The largest request body the proxy accepts (413 above it). ingress-nginx: proxy-body-size
@@ -27,4 +27,15 @@ export const maxBodySize: Feature<string> = {
     ingress: (value) => ({ [BODY_SIZE_ANNOTATION]: value }),
     gateway: (value) => ({ filters: [], policies: [{ kind: "ClientSettingsPolicy", target: "targetRef", spec: { body: { maxSize: value } } }] }),
     verdict: () => ({ ingress: exact, gateway: exact }),
+    // ingress-nginx takes `^(?i)\d+[bkmg]?$`; NGINX reads a size's unit in either case, the CRD lower case only.
+    fromIngress: (a) => {
+        const raw = annotationValue(a, BODY_SIZE_ANNOTATION);
+        if (raw === undefined) return undefined;
+        const value = raw.toLowerCase().replace(/b$/, "");
+        return {
+            value,
+            read: [BODY_SIZE_ANNOTATION],
+            notes: value === raw ? [] : [`'${raw}' is written '${value}' (the same size; the CRD takes lower case)`],
+        };
+    },
 };

@@ -1,6 +1,6 @@
 import { key, section } from "../../stacks/schemaKit";
 import { integer } from "../../stacks/validate";
-import { exact, Feature } from "../feature";
+import { annotationValue, exact, Feature, goInt } from "../feature";
 
 /*
  * Requests per second per client address, with a burst served without delay; 503 beyond.
@@ -66,6 +66,21 @@ export const rateLimit: Feature<RateLimit> = {
         ],
     }),
     verdict: () => ({ ingress: exact, gateway: exact }),
+    // limit-burst-multiplier alone does nothing; limit-rpm and limit-connections stay ingress-nginx annotations.
+    fromIngress: (a) => {
+        const rps = annotationValue(a, RATE_LIMIT_ANNOTATIONS.rps);
+        if (rps === undefined) return undefined;
+        const raw = annotationValue(a, RATE_LIMIT_ANNOTATIONS.multiplier);
+        const multiplier = raw === undefined ? INGRESS_NGINX_BURST_MULTIPLIER : goInt(raw);
+        const n = goInt(rps);
+        const read = Object.values(RATE_LIMIT_ANNOTATIONS).filter((x) => a[x] !== undefined);
+        if (n === undefined || n <= 0) return { read, notes: [`limit-rps '${rps}' is no positive whole number, which ingress-nginx ignores: no rate limit`] };
+        return {
+            value: { requestsPerSecond: n, burst: n * (multiplier ?? INGRESS_NGINX_BURST_MULTIPLIER) },
+            read,
+            notes: multiplier === undefined ? [`limit-burst-multiplier '${raw}' is no whole number: ingress-nginx's 5 is used`] : [],
+        };
+    },
     refuses: (r) =>
         burstOf(r) % r.requestsPerSecond === 0
             ? undefined

@@ -1,6 +1,7 @@
 import { ConfigError } from "../../stacks/errors";
 import { key, section } from "../../stacks/schemaKit";
-import { exact, Feature } from "../feature";
+import { annotationValue, exact, Feature, FromIngress, goBool } from "../feature";
+import { PathType } from "../../components/routing";
 
 /*
  * The matched path prefix replaced before the request reaches the echo pods: `/api/x?q=1` on the
@@ -62,6 +63,44 @@ export function rewriteTarget(prefix: string): string {
     return prefix.endsWith("/") ? `${prefix}$2` : `${prefix}$1$2`;
 }
 
+/** The Prefix path of a regex path in the prefix-rewrite idiom (`/p(/|$)(.*)`, this program's `/(?-i)p(/|$)(.*)` or `/*(/)(.*)`), or undefined. */
+export function idiomPrefix(path: string): string | undefined {
+    if (path === "/*(/)(.*)" || path === "/(/|$)(.*)") return "/";
+    const m = /^\/(\(\?-i\))?([A-Za-z0-9/_-]|\\\.)*\(\/\|\$\)\(\.\*\)$/.exec(path);
+    if (!m) return undefined;
+    const prefix = path.replace("(?-i)", "").slice(0, -"(/|$)(.*)".length).replace(/\\\./g, ".");
+    return prefix.length > 1 && !prefix.endsWith("/") ? prefix : undefined;
+}
+
+/** The pathPrefix a rewrite-target gives the idiom: `<p>$1$2`, or `<p>/$2` / `/$2` (the '/' kept), or undefined. */
+function targetPrefix(target: string): string | undefined {
+    const m = /^(\/[A-Za-z0-9/._-]*?)(\$1\$2|\$2)$/.exec(target);
+    if (!m) return undefined;
+    if (m[2] === "$2") return m[1].endsWith("/") ? m[1] : undefined;
+    return m[1] === "/" ? undefined : m[1];
+}
+
+/**
+ * The idiom `rewrite-target: <prefix>$2` (or `$1$2`) on paths `/p(/|$)(.*)` replaces the prefix `/p`:
+ * a typed rewrite on the Prefix path `/p`. Any other rewrite-target (captures, a fixed path) has no
+ * Gateway form here and stays an ingress-nginx annotation.
+ */
+function fromIngress(a: Record<string, string>, paths: { path: string; pathType: PathType }[]): FromIngress | undefined {
+    const target = annotationValue(a, REWRITE_ANNOTATIONS.target);
+    if (target === undefined) return undefined;
+    const pathPrefix = targetPrefix(target);
+    const prefixes = paths.map((p) => idiomPrefix(p.path));
+    if (pathPrefix === undefined || paths.length === 0 || prefixes.some((p) => p === undefined)) return undefined;
+    const regex = annotationValue(a, REWRITE_ANNOTATIONS.regex);
+    const caseless = !paths.every((p) => p.path.includes("(?-i)") || p.path.startsWith("/*"));
+    return {
+        value: { pathPrefix },
+        read: [REWRITE_ANNOTATIONS.target, ...(regex !== undefined && goBool(regex) !== undefined ? [REWRITE_ANNOTATIONS.regex] : [])],
+        notes: caseless ? ["ingress-nginx matched these paths case-insensitively; the typed rewrite matches them case-sensitively on both proxies"] : [],
+        paths: Object.fromEntries(paths.map((p, i) => [p.path, { path: prefixes[i]!, pathType: "Prefix" as PathType }])),
+    };
+}
+
 export const rewrite: Feature<Rewrite> = {
     key: "rewrite",
     description: "{ pathPrefix }: replace the matched path prefix before the request reaches the echo pods (Prefix paths only).",
@@ -86,6 +125,7 @@ export const rewrite: Feature<Rewrite> = {
         policies: [],
     }),
     verdict: () => ({ ingress: exact, gateway: exact }),
+    fromIngress,
     refuses: (_r, route) => {
         if (route.pathType !== "Prefix") {
             return `a rewrite on Prefix paths only (this path is ${route.pathType}): Gateway API replaces a prefix only on a PathPrefix match`;

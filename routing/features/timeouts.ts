@@ -1,5 +1,5 @@
 import { withoutUndefined } from "../../components/outputs";
-import { exact, Feature, GatewayRender } from "../feature";
+import { annotationValue, exact, Feature, FromIngress, GatewayRender, goInt } from "../feature";
 import { key, section } from "../../stacks/schemaKit";
 import { duration, seconds } from "./durations";
 
@@ -35,6 +35,22 @@ function gateway(value: Timeouts): GatewayRender {
     return { filters: [], policies: [{ kind: "ProxySettingsPolicy", target: "targetRefs", spec: { timeout } }] };
 }
 
+/** The annotations' seconds as durations; ingress-nginx ignores a value that is not a whole number (its default stays). */
+function fromIngress(a: Record<string, string>): FromIngress | undefined {
+    const set = PHASES.filter((p) => annotationValue(a, TIMEOUT_ANNOTATIONS[p]) !== undefined);
+    if (set.length === 0) return undefined;
+    const notes: string[] = [];
+    const value: Timeouts = {};
+    for (const p of set) {
+        const raw = annotationValue(a, TIMEOUT_ANNOTATIONS[p])!;
+        const n = goInt(raw);
+        if (n === undefined || n <= 0)
+            notes.push(`${TIMEOUT_ANNOTATIONS[p]}: '${raw}' is no whole number of seconds, which ingress-nginx ignores: left at the default`);
+        else value[p] = n > 9999 && n % 60 === 0 ? `${n / 60}m` : `${n}s`;
+    }
+    return { value: Object.keys(value).length > 0 ? value : undefined, read: set.map((p) => TIMEOUT_ANNOTATIONS[p]), notes };
+}
+
 export const timeouts: Feature<Timeouts> = {
     key: "timeouts",
     description: "Upstream timeouts to the echo pods: { connect, read, send } (defaults 5s, 60s, 60s on both proxies).",
@@ -56,4 +72,5 @@ export const timeouts: Feature<Timeouts> = {
     gateway,
     gatewayDefault: gateway({}),
     verdict: () => ({ ingress: exact, gateway: exact }),
+    fromIngress,
 };
