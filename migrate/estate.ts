@@ -118,6 +118,9 @@ export function migrateEstate(manifests: Manifest[], options: MigrateOptions = {
     routes.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
     rules.forEach((route, rule) => (rule.becomes = `routing.hosts[${routes.indexOf(route)}]`));
     const canary = canaryOf(canaries, routes, report);
+    regexAcrossIngresses(mains, routes, report);
+    const at = (source: string) => manifests.findIndex((m) => m.source === source);
+    report.ingresses.sort((a, b) => at(a.source) - at(b.source));
     if (routes.length === 0) {
         report.notes.push("no Ingress rule could be migrated: no config");
         return { report: summarised(report) };
@@ -316,6 +319,25 @@ function routeOf(
     // ingress-nginx 1.15.1 reads ImplementationSpecific as Prefix (k8s.SetDefaultNGINXPathType).
     const pathType = p.pathType === "ImplementationSpecific" && PREFIX_PATH.test(p.path) ? "Prefix" : p.pathType;
     return { host: p.host, path: p.path, ingressPath, pathType, policies, ingress, regex: false };
+}
+
+/**
+ * ingress-nginx makes every path of a host a case-insensitive regex when one Ingress on the host
+ * has use-regex or a rewrite-target (template.go enforceRegexModifier): say so where the host is
+ * shared with another Ingress, whose paths change meaning.
+ */
+function regexAcrossIngresses(mains: Manifest[], routes: Route[], report: MigrationReport): void {
+    for (const m of mains) {
+        const a = m.object.metadata?.annotations ?? {};
+        if (goBool(annotationValue(a, `${NGINX}use-regex`) ?? "") !== true && annotationValue(a, `${NGINX}rewrite-target`) === undefined) continue;
+        const hosts = new Set((m.object.spec?.rules ?? []).map((r: any) => r.host));
+        const others = routes.filter((r) => hosts.has(r.host) && r.ingress !== nameOf(m.object));
+        for (const r of others) {
+            report.notes.push(
+                `${nameOf(m.object)}'s use-regex/rewrite-target made ingress-nginx match ${r.ingress}'s ${r.host ?? "*"}${r.ingressPath} as a case-insensitive regex too; the program matches it as written (${r.pathType})`,
+            );
+        }
+    }
 }
 
 /**

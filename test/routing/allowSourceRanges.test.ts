@@ -23,4 +23,18 @@ describe("routing feature: allowSourceRanges", () => {
     for (const bad of [["10.0.0.1/8"], ["010.0.0.0/8"], ["10.0.0.0"], "10.0.0.0/8"]) {
         it(`refuses ${JSON.stringify(bad)}`, () => refused(allowSourceRanges, bad, /routing\.allowSourceRanges/));
     }
+
+    describe("from an estate's annotations (npm run migrate)", () => {
+        const OLD = "nginx.ingress.kubernetes.io/whitelist-source-range";
+        it("allowlist-source-range, comma-separated", () =>
+            assert.deepStrictEqual(allowSourceRanges.fromIngress!({ [SOURCE_RANGE_ANNOTATION]: "10.0.0.0/8, 192.168.1.0/24," }, [])?.value, [
+                "10.0.0.0/8",
+                "192.168.1.0/24",
+            ]));
+        it("the older alias alone", () => assert.deepStrictEqual(allowSourceRanges.fromIngress!({ [OLD]: "10.0.0.0/8" }, [])?.value, ["10.0.0.0/8"]));
+        it("beside allowlist-source-range the alias is ignored, as ingress-nginx ignores it", () => {
+            const got = allowSourceRanges.fromIngress!({ [SOURCE_RANGE_ANNOTATION]: "10.0.0.0/8", [OLD]: "0.0.0.0/0" }, [])!;
+            assert.deepStrictEqual([got.value, got.read.length, got.notes.length], [["10.0.0.0/8"], 2, 1]);
+        });
+    });
 });

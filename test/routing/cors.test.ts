@@ -53,4 +53,33 @@ describe("routing feature: cors", () => {
     ]) {
         it(`refuses ${JSON.stringify(bad)}`, () => refused(cors, bad, /routing\.cors/));
     }
+
+    describe("from an estate's annotations (npm run migrate)", () => {
+        const A = "nginx.ingress.kubernetes.io/";
+        it("enable-cors with its cors-* annotations", () => {
+            const got = cors.fromIngress!(
+                {
+                    [A + "enable-cors"]: "true",
+                    [A + "cors-allow-origin"]: "https://a.example.com, https://b.example.com",
+                    [A + "cors-allow-methods"]: "GET, post",
+                    [A + "cors-allow-credentials"]: "false",
+                    [A + "cors-max-age"]: "600",
+                },
+                [],
+            )!;
+            assert.deepStrictEqual(got.value, {
+                allowOrigins: ["https://a.example.com", "https://b.example.com"],
+                allowMethods: ["GET", "POST"],
+                allowCredentials: false,
+                maxAge: 600,
+            });
+            assert.match(got.notes.join(), /upper case/);
+        });
+        it("no origin: ingress-nginx's *", () =>
+            assert.deepStrictEqual((cors.fromIngress!({ [A + "enable-cors"]: "true" }, [])!.value as any).allowOrigins, ["*"]));
+        it("cors-* without enable-cors: read, nothing set (ingress-nginx answers no CORS)", () => {
+            const got = cors.fromIngress!({ [A + "cors-allow-origin"]: "https://a.example.com" }, [])!;
+            assert.deepStrictEqual([got.value, got.read], [undefined, [A + "cors-allow-origin"]]);
+        });
+    });
 });

@@ -18,4 +18,22 @@ describe("routing feature: maxBodySize", () => {
     for (const bad of ["8M", "10000m", "08m", "1.5m", "8mb", "", 8]) {
         it(`refuses ${JSON.stringify(bad)}`, () => refused(maxBodySize, bad, /routing\.maxBodySize.*lower case/));
     }
+
+    describe("from an estate's annotation (npm run migrate)", () => {
+        for (const [raw, value, notes] of [
+            ["8m", "8m", 0],
+            ["16M", "16m", 1],
+            [" 1g ", "1g", 0],
+            ["2048b", "2048", 1],
+        ] as const) {
+            it(`proxy-body-size ${JSON.stringify(raw)} -> ${value}`, () => {
+                const got = maxBodySize.fromIngress!({ [BODY_SIZE_ANNOTATION]: raw }, []);
+                assert.deepStrictEqual([got?.value, got?.read, got?.notes.length], [value, [BODY_SIZE_ANNOTATION], notes]);
+            });
+        }
+        it("nothing without the annotation, or with an empty one (ingress-nginx ignores it)", () => {
+            assert.strictEqual(maxBodySize.fromIngress!({}, []), undefined);
+            assert.strictEqual(maxBodySize.fromIngress!({ [BODY_SIZE_ANNOTATION]: "" }, []), undefined);
+        });
+    });
 });

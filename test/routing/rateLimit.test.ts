@@ -34,4 +34,21 @@ describe("routing feature: rateLimit", () => {
     for (const bad of [{}, { requestsPerSecond: 0 }, { requestsPerSecond: 1.5 }, { requestsPerSecond: "ten" }, { requestsPerSecond: 5, burst: -1 }]) {
         it(`refuses ${JSON.stringify(bad)}`, () => refused(rateLimit, bad, /routing\.rateLimit/));
     }
+
+    describe("from an estate's annotations (npm run migrate)", () => {
+        for (const [rps, multiplier, value] of [
+            ["10", undefined, { requestsPerSecond: 10, burst: 10 * INGRESS_NGINX_BURST_MULTIPLIER }],
+            ["10", "3", { requestsPerSecond: 10, burst: 30 }],
+            ["10", "x", { requestsPerSecond: 10, burst: 10 * INGRESS_NGINX_BURST_MULTIPLIER }],
+        ] as const) {
+            it(`limit-rps ${rps}, limit-burst-multiplier ${multiplier}`, () => {
+                const a = { [RATE_LIMIT_ANNOTATIONS.rps]: rps, ...(multiplier ? { [RATE_LIMIT_ANNOTATIONS.multiplier]: multiplier } : {}) };
+                assert.deepStrictEqual(rateLimit.fromIngress!(a, [])?.value, value);
+            });
+        }
+        it("a multiplier alone sets nothing; an rps that is no number sets nothing, with a note", () => {
+            assert.strictEqual(rateLimit.fromIngress!({ [RATE_LIMIT_ANNOTATIONS.multiplier]: "3" }, []), undefined);
+            assert.match(rateLimit.fromIngress!({ [RATE_LIMIT_ANNOTATIONS.rps]: "ten" }, [])!.notes[0], /no positive whole number/);
+        });
+    });
 });

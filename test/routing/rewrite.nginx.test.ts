@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { rewriteRegex, rewriteTarget } from "../../routing/features/rewrite";
@@ -19,24 +20,36 @@ import { rewriteRegex, rewriteTarget } from "../../routing/features/rewrite";
 const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => fs.existsSync(p));
 
 /** ingress-nginx: every path of the host a regex location, longest first, rewritten to the target. */
-function ingressNginxServer(port: number, paths: string[], prefix: string, backend: number): string {
+function ingressNginxServer(listen: string, paths: string[], prefix: string, backend: string): string {
     const locations = paths
         .map(rewriteRegex)
         .sort((a, b) => b.length - a.length)
-        .map((re) => `location ~* "^${re}" { rewrite "(?i)${re}" ${rewriteTarget(prefix)} break; proxy_pass http://127.0.0.1:${backend}; }`);
-    return `server { listen 127.0.0.1:${port}; ${locations.join(" ")} }`;
+        .map((re) => `location ~* "^${re}" { rewrite "(?i)${re}" ${rewriteTarget(prefix)} break; proxy_pass http://unix:${backend}:; }`);
+    return `server { listen unix:${listen}; ${locations.join(" ")} }`;
 }
 
 /** NGF: a Prefix path `/p` is the locations `/p/` and `= /p` ('/' is one), each rewriting its prefix. */
-function ngfServer(port: number, paths: string[], prefix: string, backend: number): string {
+function ngfServer(listen: string, paths: string[], prefix: string, backend: string): string {
     const locations = paths.flatMap((p) => {
         const slashed = prefix.endsWith("/") && !p.endsWith("/");
         const regex = slashed ? `^${p}(?:/([^?]*))?` : `^${p}([^?]*)?`;
         const replacement = p.endsWith("/") && !prefix.endsWith("/") ? `${prefix}/$1?$args?` : `${prefix}$1?$args?`;
-        const body = `{ rewrite ${regex} ${replacement} break; proxy_pass http://127.0.0.1:${backend}; }`;
+        const body = `{ rewrite ${regex} ${replacement} break; proxy_pass http://unix:${backend}:; }`;
         return p === "/" ? [`location / ${body}`] : [`location ${p}/ ${body}`, `location = ${p} ${body}`];
     });
-    return `server { listen 127.0.0.1:${port}; ${locations.join(" ")} }`;
+    return `server { listen unix:${listen}; ${locations.join(" ")} }`;
+}
+
+/** A GET over a unix socket (no TCP port to collide with): the status and, for 200, the body. */
+function get(socket: string, uri: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const req = http.get({ socketPath: socket, path: uri, headers: { host: "h.example.com" } }, (res) => {
+            let body = "";
+            res.on("data", (c) => (body += c));
+            res.on("end", () => resolve(`${res.statusCode} ${res.statusCode === 200 ? body : ""}`));
+        });
+        req.on("error", reject);
+    });
 }
 
 const CASES = [
@@ -50,21 +63,20 @@ const URIS = ["/", "/api", "/api/", "/api/x?y=1", "/api/x/y", "/API/x", "/apix",
 describe("routing feature: rewrite on NGINX, ingress-nginx's form beside NGINX Gateway Fabric's", function () {
     this.timeout(20000);
     let dir: string;
-    let base: number;
+    const socket = (name: string) => path.join(dir, `${name}.sock`);
     before(function () {
         if (!NGINX) return this.skip();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "rewrite-nginx-"));
-        base = 30000 + (process.pid % 1000) * 20;
         const servers = CASES.flatMap((c, i) => [
-            ingressNginxServer(base + 1 + 2 * i, c.paths, c.prefix, base),
-            ngfServer(base + 2 + 2 * i, c.paths, c.prefix, base),
+            ingressNginxServer(socket(`ingress-${i}`), c.paths, c.prefix, socket("pods")),
+            ngfServer(socket(`ngf-${i}`), c.paths, c.prefix, socket("pods")),
         ]);
         const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${dir};`).join(" ");
         fs.writeFileSync(
             path.join(dir, "nginx.conf"),
             `worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log; events {}
              http { access_log off; ${temp}
-               server { listen 127.0.0.1:${base}; location / { return 200 "$request_uri"; } }
+               server { listen unix:${socket("pods")}; location / { return 200 "$request_uri"; } }
                ${servers.join("\n")} }`,
         );
         execFileSync(NGINX, ["-c", `${dir}/nginx.conf`, "-p", dir]);
@@ -75,12 +87,8 @@ describe("routing feature: rewrite on NGINX, ingress-nginx's form beside NGINX G
 
     CASES.forEach((c, i) => {
         it(`paths ${c.paths.join(", ")} with pathPrefix ${c.prefix}: the same URI reaches the pods through both, or neither routes it`, async () => {
-            const answer = async (port: number, uri: string) => {
-                const r = await fetch(`http://127.0.0.1:${port}${uri}`);
-                return `${r.status} ${r.status === 200 ? await r.text() : ""}`;
-            };
             for (const uri of URIS) {
-                const [ingress, gateway] = [await answer(base + 1 + 2 * i, uri), await answer(base + 2 + 2 * i, uri)];
+                const [ingress, gateway] = [await get(socket(`ingress-${i}`), uri), await get(socket(`ngf-${i}`), uri)];
                 assert.strictEqual(ingress, gateway, `${uri}: ingress-nginx sends ${ingress}, NGINX Gateway Fabric ${gateway}`);
             }
         });

@@ -53,4 +53,30 @@ describe("routing feature: rewrite", () => {
         it(`refuses pathPrefix ${JSON.stringify(bad)}`, () => refused(rewrite, { pathPrefix: bad }, /routing\.rewrite\.pathPrefix.*absolute path of letters/));
     }
     it("refuses a rewrite without pathPrefix", () => refused(rewrite, {}, /routing\.rewrite\.pathPrefix/));
+
+    describe("from an estate's annotations (npm run migrate)", () => {
+        const a = (target: string) => ({ [REWRITE_ANNOTATIONS.target]: target, [REWRITE_ANNOTATIONS.regex]: "true" });
+        const regexPath = (path: string) => [{ path, pathType: "ImplementationSpecific" as const }];
+        for (const [path, target, prefix, to] of [
+            ["/api(/|$)(.*)", "/$2", "/", "/api"],
+            ["/api(/|$)(.*)", "/v1$1$2", "/v1", "/api"],
+            ["/api(/|$)(.*)", "/v1/$2", "/v1/", "/api"],
+            ["/(?-i)a\\.b(/|$)(.*)", "/x$1$2", "/x", "/a.b"],
+            ["/*(/)(.*)", "/v1$1$2", "/v1", "/"],
+        ] as const) {
+            it(`${path} with ${target}: Prefix ${to} with pathPrefix ${prefix}`, () => {
+                const got = rewrite.fromIngress!(a(target), regexPath(path))!;
+                assert.deepStrictEqual([got.value, got.paths], [{ pathPrefix: prefix }, { [path]: { path: to, pathType: "Prefix" } }]);
+            });
+        }
+        for (const [path, target] of [
+            ["/items/([0-9]+)", "/item/$1"],
+            ["/api(/|$)(.*)", "/fixed"],
+            ["/api(/|$)(.*)", "/v1$2"],
+            ["/a.b(/|$)(.*)", "/$2"],
+        ]) {
+            it(`${path} with ${target}: no typed form (stays an ingress-nginx annotation)`, () =>
+                assert.strictEqual(rewrite.fromIngress!(a(target), regexPath(path)), undefined));
+        }
+    });
 });

@@ -33,4 +33,17 @@ describe("routing feature: timeouts", () => {
             refused(timeouts, { read: bad }, /routing\.timeouts\.read.*1 to 4 digits and a unit s, m or h/));
     }
     it("refuses an unknown phase, naming the known ones", () => refused(timeouts, { idle: "5s" }, /routing\.timeouts\.idle/));
+
+    describe("from an estate's annotations (npm run migrate)", () => {
+        it("seconds become durations; 60000 s is 1000m", () => {
+            const got = timeouts.fromIngress!({ [TIMEOUT_ANNOTATIONS.connect]: "3", [TIMEOUT_ANNOTATIONS.read]: "60000" }, []);
+            assert.deepStrictEqual(got, { value: { connect: "3s", read: "1000m" }, read: [TIMEOUT_ANNOTATIONS.connect, TIMEOUT_ANNOTATIONS.read], notes: [] });
+        });
+        it("a value ingress-nginx ignores (not whole seconds) is left at the default, with a note", () => {
+            const got = timeouts.fromIngress!({ [TIMEOUT_ANNOTATIONS.send]: "30s" }, []);
+            assert.strictEqual(got?.value, undefined);
+            assert.match(got!.notes[0], /'30s' is no whole number of seconds, which ingress-nginx ignores/);
+        });
+        it("nothing without the annotations", () => assert.strictEqual(timeouts.fromIngress!({}, []), undefined));
+    });
 });
