@@ -127,6 +127,12 @@ export function migrateEstate(manifests: Manifest[], options: MigrateOptions = {
     }
     samePoliciesPerHost(routes, report);
     const tls = tlsOf(mains, routes, report);
+    const plain = [...new Set(routes.map((r) => r.host).filter((h) => h !== undefined && !tls.some((t) => t.hosts.includes(h))))];
+    if (plain.length > 0) {
+        report.notes.push(
+            `${plain.join(", ")}: ingress-nginx also answers https for them, with its self-signed default certificate; the Gateway has no https listener for a host without TLS`,
+        );
+    }
     const annotations = sharedAnnotations(extra, mains.length, report);
     const config = configOf({ routes, tls, sslRedirect, annotations, className, canary: canary?.config, report });
     return { config, report: summarised(report) };
