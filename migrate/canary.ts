@@ -1,8 +1,8 @@
 import { annotationValue, goInt } from "../routing/feature";
-import { ConfigError } from "../stacks/errors";
-import { httpHeaderName } from "../stacks/validate";
+import { ConfigError } from "../config/errors";
+import { httpHeaderName } from "../config/validate";
 import { headerValue } from "../stacks/canary";
-import type { IngressReport, MigrationReport } from "./estate";
+import type { IngressReport, MigrationReport } from "./report";
 import { Manifest } from "./manifests";
 
 /*

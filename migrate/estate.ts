@@ -3,10 +3,13 @@ import { annotationValue, AnyFeature, goBool, verdictText } from "../routing/fea
 import { FEATURES } from "../routing/features";
 import { verdictFor } from "../routing/model";
 import { DEFAULTS } from "../stacks/defaults";
-import { ConfigError } from "../stacks/errors";
+import { ConfigError } from "../config/errors";
 import { ingressAnnotations } from "../stacks/ingress";
 import { CANARY_ANNOTATIONS, canaryOf } from "./canary";
 import { Manifest } from "./manifests";
+import { AnnotationVerdict, IngressReport, MigrationReport, RuleReport } from "./report";
+
+export type { AnnotationVerdict, IngressReport, MigrationReport, RuleReport };
 
 /*
  * `npm run migrate`: an ingress-nginx estate's Ingresses onto this program's routing model. Pure:
@@ -19,45 +22,6 @@ import { Manifest } from "./manifests";
 export const NGINX = "nginx.ingress.kubernetes.io/";
 const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 const PROGRAM_ANNOTATION_PREFIX = "echo-exposure/";
-
-/** The verdict of one annotation for the Gateway, and what it becomes in the config. */
-export interface AnnotationVerdict {
-    annotation: string;
-    value: string;
-    /** `exact`, `approximate: …`, `unsupported: …`, `not recognised: …`. */
-    gateway: string;
-    /** The config key it becomes, or `dropped`. */
-    becomes: string;
-}
-
-export interface RuleReport {
-    host: string;
-    path: string;
-    pathType: string;
-    backend: string;
-    /** The routing entry it becomes, or why it does not. */
-    becomes: string;
-}
-
-export interface IngressReport {
-    ingress: string;
-    source: string;
-    canary: boolean;
-    rules: RuleReport[];
-    annotations: AnnotationVerdict[];
-    notes: string[];
-}
-
-export interface MigrationReport {
-    ingresses: IngressReport[];
-    /** Objects that are not migrated, and why. */
-    skipped: { source: string; object: string; why: string }[];
-    /** What changes across the estate: duplicates, semantics, the program's scope. */
-    notes: string[];
-    summary: { exact: number; approximate: number; unsupported: number; notRecognised: number };
-    /** The program's `parity.cutover` for the migrated config (scripts/migrate.ts fills it in). */
-    cutover?: string;
-}
 
 export interface Migration {
     /** The config block (`echo-exposure:*` keys) to paste, or undefined when no Ingress could be migrated. */

@@ -1,5 +1,43 @@
 import * as yaml from "js-yaml";
-import { MigrationReport } from "./estate";
+
+/** The verdict of one annotation for the Gateway, and what it becomes in the config. */
+export interface AnnotationVerdict {
+    annotation: string;
+    value: string;
+    /** `exact`, `approximate: …`, `unsupported: …`, `not recognised: …`. */
+    gateway: string;
+    /** The config key it becomes, or `dropped`. */
+    becomes: string;
+}
+
+export interface RuleReport {
+    host: string;
+    path: string;
+    pathType: string;
+    backend: string;
+    /** The routing entry it becomes, or why it does not. */
+    becomes: string;
+}
+
+export interface IngressReport {
+    ingress: string;
+    source: string;
+    canary: boolean;
+    rules: RuleReport[];
+    annotations: AnnotationVerdict[];
+    notes: string[];
+}
+
+export interface MigrationReport {
+    ingresses: IngressReport[];
+    /** Objects that are not migrated, and why. */
+    skipped: { source: string; object: string; why: string }[];
+    /** What changes across the estate: duplicates, semantics, the program's scope. */
+    notes: string[];
+    summary: { exact: number; approximate: number; unsupported: number; notRecognised: number };
+    /** The program's `parity.cutover` for the migrated config (scripts/migrate.ts fills it in). */
+    cutover?: string;
+}
 
 /** The config block as YAML to paste under `config:` in a Pulumi.<stack>.yaml. */
 export function configYaml(config: Record<string, unknown>): string {

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_SHAPE } from "../stacks/schema";
-import { JsonSchema, jsonSchemaOf, metaOf } from "../stacks/schemaKit";
+import { JsonSchema, jsonSchemaOf, metaOf } from "../config/schemaKit";
 
 const ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "echo-exposure";

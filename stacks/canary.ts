@@ -1,7 +1,7 @@
 import { CanarySettings } from "../components/canary";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import type { Config } from "./schema";
-import * as v from "./validate";
+import * as v from "../config/validate";
 
 export type { CanarySettings } from "../components/canary";
 

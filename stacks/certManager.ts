@@ -2,11 +2,11 @@ import { ChartSource } from "../components/controllerSettings";
 import * as pulumi from "@pulumi/pulumi";
 import { ACME_ACCOUNT_SECRET, AcmeSolver, IssuerChoice, ROOT_CA_SECRET } from "../components/tlsCertificates";
 import { ServiceType } from "./controller";
-import { ConfigError } from "./errors";
-import { IngressSettings } from "./ingress";
+import { ConfigError } from "../config/errors";
+import { ParsedIngress } from "./ingress";
 import { contactProblem, domainProblem, FORBIDDEN_MAIL_DOMAINS, isPlaceholderContact, MAX_NAMES_PER_ORDER } from "./letsEncrypt";
-import { RouteSettings, routingPrefix } from "./routes";
-import * as v from "./validate";
+import { ParsedRoutes, routingPrefix } from "./routes";
+import * as v from "../config/validate";
 import type { Config } from "./schema";
 import { ARTIFACTS, chartSource } from "./upstream";
 
@@ -74,7 +74,7 @@ export interface StackContext {
 /** `written` is certManager as the user wrote it, for the errors (the parsed `o` has its defaults). */
 export function parseCertManager(
     o: Config["certManager"],
-    routing: IngressSettings,
+    routing: ParsedIngress,
     exposed: Exposed,
     context: StackContext,
     written: unknown = o,
@@ -152,7 +152,7 @@ const PLACEHOLDER = /(^|\.)(example\.(com|net|org)|[^.]+\.(invalid|test|example|
  * program evaluable; Let's Encrypt refuses them only after cert-manager is installed, as an
  * Issuer or a Certificate that never gets Ready (10 minutes later). Say so in the preview.
  */
-function warnAboutPlaceholders(email: string, routing: RouteSettings): void {
+function warnAboutPlaceholders(email: string, routing: ParsedRoutes): void {
     const hosts = routing.tls.flatMap((t) => t.hosts).filter((h) => PLACEHOLDER.test(h));
     // The only placeholder contact that gets here (stacks/letsEncrypt.ts, PLACEHOLDER_TLD).
     if (isPlaceholderContact(email)) {
@@ -198,7 +198,7 @@ function parsedUrl(s: string): URL | undefined {
  * Secret (and one Kubernetes name twice), and a Secret the program manages itself would be
  * overwritten too. For every issuer, so that changing the issuer never breaks the stack.
  */
-function oneSecretPerCertificate(routing: RouteSettings): void {
+function oneSecretPerCertificate(routing: ParsedRoutes): void {
     const first = new Map<string, number>();
     routing.tls.forEach((t, i) => {
         const key = `${routingPrefix(routing)}.tls[${i}].secretName`;
@@ -256,7 +256,7 @@ function existingIssuerCanExist(issuer: Extract<IssuerSettings, { type: "existin
  * Let's Encrypt's identifier rules (boulder policy/pa.go validNonWildcardDomain) for each TLS
  * host, and its limit of names per order (ra/ra.go maxNames): one Certificate, one order.
  */
-function letsEncryptIssues(routing: RouteSettings): void {
+function letsEncryptIssues(routing: ParsedRoutes): void {
     routing.tls.forEach((t, i) => {
         const seen = new Set<string>();
         t.hosts.forEach((h, j) => {
@@ -283,7 +283,7 @@ function letsEncryptIssues(routing: RouteSettings): void {
  * is, once something forwards port 80 to its node port (a cloud load balancer, kind's
  * extraPortMappings); a ClusterIP one is not, nor a load balancer on another port.
  */
-function reachableOnPort80(solver: AcmeSolverKind, routing: IngressSettings, context: StackContext): void {
+function reachableOnPort80(solver: AcmeSolverKind, routing: ParsedIngress, context: StackContext): void {
     const nodePortNeeds =
         "NodePort (with something forwarding port 80 of the host's address to its http node port, such as a cloud load balancer or kind's extraPortMappings)";
     const why = "Let's Encrypt fetches http://<host>/.well-known/acme-challenge/ on port 80 from the internet (certManager.acme.solver is";

@@ -1,8 +1,8 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import { ControllerSettings, ServiceType } from "../components/controllerSettings";
 import { checkResources } from "./resources";
 import { chartSource } from "./upstream";
-import * as v from "./validate";
+import * as v from "../config/validate";
 
 /* Reads what the two installed proxies have in common (components/controllerSettings.ts). */
 

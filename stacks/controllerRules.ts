@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { Route } from "../components/routing";
-import { ConfigError } from "./errors";
-import * as v from "./validate";
+import { ConfigError } from "../config/errors";
+import * as v from "../config/validate";
 
 /*
  * What the two controllers this program installs refuse, or break on, checked before anything is
@@ -352,13 +352,13 @@ const REGEX_CHARS = /[\^$*+?()[\]{}|\\]/;
  * nothing but that very text: refused rather than the annotation set, since use-regex turns
  * every path of the host, in every Ingress, into a case-insensitive regex (`~* "^<path>"`).
  */
-export function ingressNginxRoutes(
-    routes: Route[],
+export function ingressNginxRoutes<R extends Route>(
+    routes: R[],
     annotations: Record<string, string>,
     annotationsKey: string,
-    keyOf: (route: Route, field: "path" | "pathType") => string,
+    keyOf: (route: R, field: "path" | "pathType") => string,
 ): void {
-    const locations = new Map<string, Route>();
+    const locations = new Map<string, R>();
     for (const r of routes) {
         const regex = ingressNginxRegexPaths(annotations, r.path);
         const meta = r.path.match(REGEX_CHARS);

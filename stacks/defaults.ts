@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONFIG_SHAPE } from "./schema";
-import { metaOf } from "./schemaKit";
+import { metaOf } from "../config/schemaKit";
 
 /**
  * Every default of the stack config, as stacks/schema.ts declares them (the one place), collected

@@ -1,11 +1,11 @@
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
 import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfResourceName } from "./controllerRules";
 import { parseControllerCommon } from "./controller";
-import { ConfigError } from "./errors";
-import { routeKey, RouteSettings, routingPrefix } from "./routes";
+import { ConfigError } from "../config/errors";
+import { ParsedRoutes, routeKey, routingPrefix } from "./routes";
 import type { Config } from "./schema";
 import { ARTIFACTS, gatewayApiBundle } from "./upstream";
-import * as v from "./validate";
+import * as v from "../config/validate";
 
 export type { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
 
@@ -30,7 +30,7 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
  */
 export function parseGateway(
     o: Config["gateway"],
-    routing: RouteSettings,
+    routing: ParsedRoutes,
     exposed?: { serviceNames: string[] },
     set: { name?: boolean; className?: boolean } = {},
 ): GatewaySettings {
@@ -104,7 +104,7 @@ export function parseGateway(
  * HTTPS listener per TLS host beside the http one (components/gatewayExposure.ts): the CRDs'
  * maxItems bound both. A route has one hostname, one parentRef and one backendRef.
  */
-function routeLimits(routing: RouteSettings, declaresGateway: boolean): void {
+function routeLimits(routing: ParsedRoutes, declaresGateway: boolean): void {
     const perHost = new Map<string | undefined, number>();
     routing.routes.forEach((r, i) => {
         const n = (perHost.get(r.host) ?? 0) + 1;

@@ -1,57 +1,30 @@
 import { IngressControllerSettings, IngressSettings, ingressNginxValues } from "../components/ingressExposure";
 import { parseControllerCommon } from "./controller";
 import { ingressNginxAnnotationValues, ingressNginxRoutes, sslRedirectAnnotation } from "./controllerRules";
-import { ConfigError } from "./errors";
 import * as kv from "./kubernetesValues";
-import { markRouting, parseRoutes, routeKey, RoutingConfig } from "./routes";
+import { ConfigError } from "../config/errors";
+import { ParsedRoutes, routeKey } from "./routes";
 import type { Config } from "./schema";
 import { ARTIFACTS } from "./upstream";
-import * as pulumi from "@pulumi/pulumi";
 
 export type { IngressControllerSettings, IngressSettings } from "../components/ingressExposure";
 
-/**
- * Reads `ingress`, and the routing (hosts, paths, TLS, the redirect) the Ingress and the Gateway
- * share: from the top-level `routing` key, or from its old place under `ingress`, which keeps
- * working with a warning in the preview. Both at once is refused: one would silently win.
- * `routingSet`: whether the user set `routing` (its keys have defaults, so the parsed value is
- * always there).
- */
-export function parseIngress(o: Config["ingress"], routingConfig: Config["routing"], routingSet: boolean): IngressSettings {
-    // The routing keys are the top-level `routing`'s (stacks/schema.ts); under `ingress` they are deprecated.
-    const legacy = (Object.keys(routingConfig) as (keyof Config["routing"])[]).filter((k) => o[k] !== undefined);
-    // Under `routing` every key has its default (stacks/schema.ts); under `ingress`, none.
-    let routing = routingConfig as RoutingConfig;
-    let prefix = legacy.length > 0 ? "ingress" : "routing";
-    if (routingSet) {
-        if (legacy.length > 0) {
-            throw new ConfigError(
-                `ingress.${legacy[0]}`,
-                o[legacy[0]],
-                `nothing: routing is set, and ingress.${legacy[0]} is its old place; set it once, as routing.${legacy[0]}`,
-            );
-        }
-        prefix = "routing";
-    } else if (legacy.length > 0) {
-        // The old place has no defaults of its own: what it leaves unset keeps routing's defaults.
-        routing = { ...routing, ...Object.fromEntries(legacy.map((k) => [k, o[k]])) };
-        void pulumi.log.warn(
-            `${legacy.map((k) => `ingress.${k}`).join(", ")}: deprecated; move ${legacy.length > 1 ? "them" : "it"} to the top-level routing key (the Ingress and the Gateway both read it). The old place keeps working for now.`,
-        );
-    }
-    const settings: IngressSettings = {
-        ...parseRoutes(prefix, routing),
+/** The Ingress's settings as stacks/ reads them: its routes keep their config keys (stacks/routes.ts). */
+export type ParsedIngress = IngressSettings & ParsedRoutes;
+
+/** Reads `ingress`, over the routing both proxies share (stacks/routing.ts readRoutes). */
+export function parseIngress(o: Config["ingress"], routes: ParsedRoutes & { sslRedirect: boolean }): ParsedIngress {
+    const settings: ParsedIngress = {
+        ...routes,
         className: o.className,
         address: o.address,
         httpsAddress: o.httpsAddress,
-        sslRedirect: routing.sslRedirect,
         annotations: o.annotations,
         controller: parseController(o.controller),
     };
-    markRouting(settings, prefix);
     kv.ingressClassAnnotation("ingress.annotations", settings.annotations, "ingress.className", settings.className);
     // What ingress-nginx 1.15.1 makes of the paths under these annotations (stacks/controllerRules.ts).
-    sslRedirectAnnotation("ingress.annotations", settings.annotations, `${prefix}.sslRedirect`, settings.sslRedirect, settings.tls.length > 0);
+    sslRedirectAnnotation("ingress.annotations", settings.annotations, `${routes.prefix}.sslRedirect`, settings.sslRedirect, settings.tls.length > 0);
     ingressNginxRoutes(settings.routes, settings.annotations, "ingress.annotations", routeKey);
     if (settings.controller.install) {
         // The chart's IngressClass gets the controller value the program derives from the class.

@@ -1,5 +1,5 @@
-import { ConfigError } from "./errors";
-import * as v from "./validate";
+import { ConfigError } from "../config/errors";
+import * as v from "../config/validate";
 
 /*
  * Values the API server (or the kubelet) refuses, or takes in a way nobody means, checked here so

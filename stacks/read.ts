@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 
 /**
  * Reads one key of the project's config namespace as the user wrote it. Pulumi hands structured

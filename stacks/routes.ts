@@ -1,6 +1,6 @@
 import { PathType, Route, RouteSettings } from "../components/routing";
 import { deepInspectionRefuses } from "./controllerRules";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import { FEATURES } from "../routing/features";
 import { hostPolicies, Policies } from "../routing/model";
 
@@ -13,37 +13,40 @@ import { hostPolicies, Policies } from "../routing/model";
 export { isTls, PATH_TYPES } from "../components/routing";
 export type { PathType, Route, RouteSettings, TlsSettings } from "../components/routing";
 
-/** Where each route's path and pathType were set: a host entry's own keys, or the top-level ones it inherits. */
-const ROUTE_KEYS = new WeakMap<Route, { path: string; pathType: string }>();
-/** Each route's traffic policies (routing/model.ts), and the key each was set at (a host's own, or routing's). */
-const ROUTE_POLICIES = new WeakMap<Route, { policies: Policies; keys: Record<string, string> }>();
+/**
+ * A route as the config set it: the route both proxies serve, the config keys its path and
+ * pathType were set at (a host entry's own, or the top-level ones it inherits), and its traffic
+ * policies (routing/model.ts) with the key each was set at. Structurally a Route, so the components
+ * take it as one; the rules in stacks/ read the keys for their errors.
+ */
+export interface KeyedRoute extends Route {
+    keys: { path: string; pathType: string };
+    policies: Policies;
+    policyKeys: Record<string, string>;
+}
+
+/** The parsed routing: its routes and TLS, and the key it was set under (`routing`, or `ingress`, its old place). */
+export interface ParsedRoutes extends RouteSettings {
+    routes: KeyedRoute[];
+    prefix: string;
+}
 
 /** A route's traffic policies, and for each the config key it was set at. */
-export function routePolicies(route: Route): { policies: Policies; keys: Record<string, string> } {
-    return ROUTE_POLICIES.get(route) ?? { policies: {}, keys: {} };
-}
-/** Where each routing was set: `routing` (the top-level key) or `ingress` (its deprecated place). */
-const ROUTING_PREFIX = new WeakMap<RouteSettings, string>();
-
-/** Records where the routing of `settings` (which may copy parseRoutes' result) was set. */
-export function markRouting<T extends RouteSettings>(settings: T, prefix: string): T {
-    ROUTING_PREFIX.set(settings, prefix);
-    return settings;
+export function routePolicies(route: KeyedRoute): { policies: Policies; keys: Record<string, string> } {
+    return { policies: route.policies, keys: route.policyKeys };
 }
 
 /** The config key the routing was set under, for error messages: `routing` or `ingress`. */
-export function routingPrefix(routing: RouteSettings): string {
-    return ROUTING_PREFIX.get(routing) ?? "routing";
+export function routingPrefix(routing: { prefix?: string }): string {
+    return routing.prefix ?? "routing";
 }
 
 /**
  * The config key a route's path or pathType was set at, for errors found after parsing:
  * `ingress.hosts[i].path` for a host's own path, `ingress.path` for one it inherits.
  */
-export function routeKey(route: Route, field: "path" | "pathType"): string {
-    const keys = ROUTE_KEYS.get(route);
-    if (!keys) throw new Error("routeKey: a route not made by parseRoutes");
-    return keys[field];
+export function routeKey(route: KeyedRoute, field: "path" | "pathType"): string {
+    return route.keys[field];
 }
 
 /** The routing keys as stacks/schema.ts reads them (under `routing`, or their old place under `ingress`). */
@@ -68,7 +71,7 @@ function policiesIn(o: object, key: string): { policies: Policies; keys: Record<
  * Each route's policies: its host entry's over routing's. A host's routes share one Ingress and one
  * HTTPRoute, which carry its policies, so every entry of a host must say the same.
  */
-function attachPolicies(key: string, obj: RoutingConfig, routes: Route[]): void {
+function attachPolicies(key: string, obj: RoutingConfig, routes: KeyedRoute[]): void {
     const top = policiesIn(obj, key);
     const byHost = new Map<string | undefined, { policies: Policies; at: number }>();
     routes.forEach((route, i) => {
@@ -84,7 +87,8 @@ function attachPolicies(key: string, obj: RoutingConfig, routes: Route[]): void 
             );
         }
         byHost.set(route.host, first ?? { policies, at: i });
-        ROUTE_POLICIES.set(route, { policies, keys: { ...top.keys, ...own.keys } });
+        route.policies = policies;
+        route.policyKeys = { ...top.keys, ...own.keys };
     });
 }
 
@@ -94,16 +98,13 @@ function attachPolicies(key: string, obj: RoutingConfig, routes: Route[]): void 
  * as the tutorial's rule). The rules here are those between the keys: a path's characters depend
  * on its pathType, a host and path once, TLS hosts routed and in one Secret each.
  */
-export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
+export function parseRoutes(key: string, obj: RoutingConfig): ParsedRoutes {
     const { pathType } = obj;
     const path = validPath(`${key}.path`, obj.path, pathType);
     const top = { path: `${key}.path`, pathType: `${key}.pathType` };
-    const keyed = (route: Route, keys: { path: string; pathType: string }): Route => {
-        ROUTE_KEYS.set(route, keys);
-        return route;
-    };
+    const keyed = (route: Route, keys: { path: string; pathType: string }): KeyedRoute => ({ ...route, keys, policies: {}, policyKeys: {} });
     const hosts = obj.hosts ?? [];
-    const routes: Route[] =
+    const routes: KeyedRoute[] =
         hosts.length === 0
             ? [keyed({ path, pathType }, top)]
             : hosts.map((entry, i) => {
@@ -167,9 +168,7 @@ export function parseRoutes(key: string, obj: RoutingConfig): RouteSettings {
             secretOf.set(h, t.secretName);
         }),
     );
-    const settings = { routes, tls };
-    ROUTING_PREFIX.set(settings, key);
-    return settings;
+    return { routes, tls, prefix: key };
 }
 
 /** What the API server refuses in an Ingress's Prefix and Exact paths (validateHTTPIngressPath). */

@@ -3,8 +3,10 @@ import { Proxy, PROXIES, PROXY_NAMES } from "../routing/feature";
 import { FEATURES } from "../routing/features";
 import { gatewayRender, ingressAnnotations, ingressPath, inUse, verdictFor } from "../routing/model";
 import { ParityMode, ParityReport, parityReport } from "../routing/parity";
-import { ConfigError, ConfigErrors } from "./errors";
-import { routePolicies } from "./routes";
+import { ConfigError, ConfigErrors } from "../config/errors";
+import { ParsedRoutes, parseRoutes, routePolicies, RoutingConfig } from "./routes";
+import type { Config } from "./schema";
+import * as pulumi from "@pulumi/pulumi";
 
 /*
  * The routing slice of the settings: the hosts, paths and TLS both proxies serve (parsed in
@@ -32,8 +34,39 @@ export interface RoutingContext {
     prefix: string;
 }
 
+/**
+ * The routing (hosts, paths, TLS, the redirect) both proxies serve: from the top-level `routing`
+ * key, or from its old place under `ingress`, which keeps working with a warning in the preview.
+ * Both at once is refused: one would silently win. `routingSet`: whether the user set `routing`
+ * (its keys have defaults, so the parsed value is always there).
+ */
+export function readRoutes(o: Config["ingress"], routingConfig: Config["routing"], routingSet: boolean): ParsedRoutes & { sslRedirect: boolean } {
+    // The routing keys are the top-level `routing`'s (stacks/schema.ts); under `ingress` they are deprecated.
+    const legacy = (Object.keys(routingConfig) as (keyof Config["routing"])[]).filter((k) => o[k] !== undefined);
+    // Under `routing` every key has its default (stacks/schema.ts); under `ingress`, none.
+    let routing = routingConfig as RoutingConfig;
+    let prefix = legacy.length > 0 ? "ingress" : "routing";
+    if (routingSet) {
+        if (legacy.length > 0) {
+            throw new ConfigError(
+                `ingress.${legacy[0]}`,
+                o[legacy[0]],
+                `nothing: routing is set, and ingress.${legacy[0]} is its old place; set it once, as routing.${legacy[0]}`,
+            );
+        }
+        prefix = "routing";
+    } else if (legacy.length > 0) {
+        // The old place has no defaults of its own: what it leaves unset keeps routing's defaults.
+        routing = { ...routing, ...Object.fromEntries(legacy.map((k) => [k, o[k]])) };
+        void pulumi.log.warn(
+            `${legacy.map((k) => `ingress.${k}`).join(", ")}: deprecated; move ${legacy.length > 1 ? "them" : "it"} to the top-level routing key (the Ingress and the Gateway both read it). The old place keeps working for now.`,
+        );
+    }
+    return { ...parseRoutes(prefix, routing), sslRedirect: routing.sslRedirect };
+}
+
 /** Reads the routing model out of the parsed routes; every refusal it finds is thrown at once by the caller's check. */
-export function parseRouting(routes: RouteSettings & { sslRedirect: boolean }, ctx: RoutingContext): RoutingSettings {
+export function parseRouting(routes: ParsedRoutes & { sslRedirect: boolean }, ctx: RoutingContext): RoutingSettings {
     const errors: ConfigError[] = [...annotationRefusals(ctx.annotations), ...overwrittenAnnotations(routes, ctx.annotations)];
     for (const route of routes.routes) {
         const { policies, keys } = routePolicies(route);
@@ -100,7 +133,7 @@ function annotationRefusals(annotations: Record<string, string>): ConfigError[] 
  * An `ingress.annotations` entry a policy in use writes with another value (rewrite-target beside
  * routing.rewrite): the policy's would silently win on its hosts, and the user's elsewhere.
  */
-function overwrittenAnnotations(routes: RouteSettings, annotations: Record<string, string>): ConfigError[] {
+function overwrittenAnnotations(routes: ParsedRoutes, annotations: Record<string, string>): ConfigError[] {
     return routes.routes.flatMap((route) => {
         const { policies, keys } = routePolicies(route);
         return inUse(policies).flatMap(({ feature, value }) =>

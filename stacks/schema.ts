@@ -4,14 +4,14 @@ import { SERVICE_TYPES } from "../components/controllerSettings";
 import { headerValue } from "./canary";
 import { ACME_SERVERS, acmeServer, taggedVersion } from "./certManager";
 import { helmReleaseName } from "./controller";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 import { controllerImage, ingressAnnotations } from "./ingress";
 import * as kv from "./kubernetesValues";
-import { either, JSON_TYPES as J, key, list, section } from "./schemaKit";
+import { either, JSON_TYPES as J, key, list, section } from "../config/schemaKit";
 import { FEATURES } from "../routing/features";
 import { PARITY_MODES } from "../routing/parity";
 import { ARTIFACTS, lockedVersion } from "./upstream";
-import * as v from "./validate";
+import * as v from "../config/validate";
 
 /*
  * Every key of the stack config, declared once: its type, default, allowed values (the check that

@@ -1,19 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providedTlsAnnotation } from "../components/routeUrls";
-import { ConfigError, ConfigErrors } from "./errors";
+import { ConfigError, ConfigErrors } from "../config/errors";
 import { CertManagerSettings, parseCertManager } from "./certManager";
 import { GatewaySettings, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
-import { parseRouting, RoutingSettings } from "./routing";
+import { parseRouting, readRoutes, RoutingSettings } from "./routing";
 import { secretKeys } from "./secrets";
 import type { ParityMode } from "../routing/parity";
 import * as kv from "./kubernetesValues";
 import { projectKeys, readRaw } from "./read";
 import { checkResources, ResourceSettings } from "./resources";
-import * as v from "./validate";
+import * as v from "../config/validate";
 import { CanarySettings, parseCanary } from "./canary";
 import { Config, CONFIG_SHAPE, configSchema, Exposure, PullPolicy } from "./schema";
-import { errorsOf, takesStructure } from "./schemaKit";
+import { errorsOf, takesStructure } from "../config/schemaKit";
 import { GATEWAY_API_LIMITS } from "./controllerRules";
 import { serviceNames, serviceSuffixes } from "../components/names";
 
@@ -102,15 +102,15 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     const service = { name: c.serviceName, port: c.servicePort };
     check(() => v.serviceName("serviceName", c.serviceName, serviceSuffixes(uses)));
     if (createNamespace) check(() => v.creatableNamespace("namespace", namespace, "or set createNamespace: false to deploy into it"));
-    const ingress = check(() => parseIngress(c.ingress, c.routing, isSet(raw.routing)));
-    // The gateway shares the ingress routing; its own checks (e.g. no ImplementationSpecific
-    // paths) only apply when it is an exposure.
+    // The routing both proxies serve, read once; each proxy's own checks apply when it is an exposure.
+    const routes = check(() => readRoutes(c.ingress, c.routing, isSet(raw.routing)));
+    const ingress = routes && check(() => parseIngress(c.ingress, routes));
     const gateway =
-        ingress &&
+        routes &&
         check(() =>
             parseGateway(
                 c.gateway,
-                on("gateway") ? ingress : { routes: [], tls: [] },
+                on("gateway") ? routes : { routes: [], tls: [], prefix: routes.prefix },
                 on("gateway") ? { serviceNames: serviceNames(service.name, uses) } : undefined,
                 { name: isSet(rawAt(raw, "gateway", "name")), className: isSet(rawAt(raw, "gateway", "className")) },
             ),
@@ -157,16 +157,17 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
         if (canary) check(() => canaryHeaderFits(on, canary, ingress));
     }
     const routing =
+        routes &&
         ingress &&
         gateway &&
         check(() =>
-            parseRouting(ingress, {
+            parseRouting(routes, {
                 enabled: { ingress: on("ingress"), gateway: on("gateway") },
                 ngf: gateway.controller.install && !gateway.existing,
                 // routing's keys include the features' (found at load time), so zod's type is loose here.
                 mode: c.routing.parity as ParityMode,
                 annotations: ingress.annotations,
-                prefix: "routing",
+                prefix: routes.prefix,
             }),
         );
     if (found.length > 0 || !ingress || !gateway || !app || !loadBalancer || !routing) throw configErrors(found);

@@ -1,7 +1,7 @@
 import { ChartSource } from "../components/controllerSettings";
 import { findArtifact, lockedVersions, registryChart } from "../upstream/lock";
 import { resolveChartFolder, resolveFile } from "../upstream/resolver";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../config/errors";
 
 /*
  * What the settings take from upstream.lock.json and the resolver: which chart and CRD versions

@@ -1,5 +1,5 @@
-import { key, list } from "../../stacks/schemaKit";
-import { cidr } from "../../stacks/validate";
+import { key, list } from "../../config/schemaKit";
+import { cidr } from "../../config/validate";
 import { annotationValue, exact, Feature, NO_GATEWAY_RENDER, unsupported } from "../feature";
 
 /*

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ConfigError } from "../../stacks/errors";
-import { key, list, section } from "../../stacks/schemaKit";
-import { boolean, integer } from "../../stacks/validate";
+import { ConfigError } from "../../config/errors";
+import { key, list, section } from "../../config/schemaKit";
+import { boolean, integer } from "../../config/validate";
 import { withoutUndefined } from "../../components/outputs";
 import { annotationValue, approximate, exact, Feature, FromIngress, goBool, goInt } from "../feature";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../../stacks/errors";
+import { ConfigError } from "../../config/errors";
 
 /**
  * A duration both proxies take: whole seconds, minutes or hours, 1 to 4 digits (`5s`, `2m`, `1h`).

@@ -1,6 +1,6 @@
-import { ConfigError } from "../../stacks/errors";
-import { key, list, section } from "../../stacks/schemaKit";
-import { httpHeaderName, stringMap } from "../../stacks/validate";
+import { ConfigError } from "../../config/errors";
+import { key, list, section } from "../../config/schemaKit";
+import { httpHeaderName, stringMap } from "../../config/validate";
 import { exact, Feature, unsupported } from "../feature";
 
 /*

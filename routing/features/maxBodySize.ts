@@ -1,5 +1,5 @@
-import { ConfigError } from "../../stacks/errors";
-import { key } from "../../stacks/schemaKit";
+import { ConfigError } from "../../config/errors";
+import { key } from "../../config/schemaKit";
 import { annotationValue, exact, Feature } from "../feature";
 
 /*

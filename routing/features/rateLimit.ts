@@ -1,5 +1,5 @@
-import { key, section } from "../../stacks/schemaKit";
-import { integer } from "../../stacks/validate";
+import { key, section } from "../../config/schemaKit";
+import { integer } from "../../config/validate";
 import { annotationValue, exact, Feature, goInt } from "../feature";
 
 /*

@@ -1,5 +1,5 @@
-import { ConfigError } from "../../stacks/errors";
-import { key, section } from "../../stacks/schemaKit";
+import { ConfigError } from "../../config/errors";
+import { key, section } from "../../config/schemaKit";
 import { annotationValue, exact, Feature, FromIngress, goBool } from "../feature";
 import { PathType } from "../../components/routing";
 

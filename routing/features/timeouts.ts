@@ -1,6 +1,6 @@
 import { withoutUndefined } from "../../components/outputs";
 import { annotationValue, exact, Feature, FromIngress, GatewayRender, goInt } from "../feature";
-import { key, section } from "../../stacks/schemaKit";
+import { key, section } from "../../config/schemaKit";
 import { duration, seconds } from "./durations";
 
 /*

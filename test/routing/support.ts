@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AnyFeature, Verdict } from "../../routing/feature";
-import { ConfigError } from "../../stacks/errors";
-import { errorsOf } from "../../stacks/schemaKit";
+import { ConfigError } from "../../config/errors";
+import { errorsOf } from "../../config/schemaKit";
 
 /** The feature's key read by its schema: the value, or the ConfigErrors (with key paths) it gives. */
 export function read(feature: AnyFeature, raw: unknown): unknown {

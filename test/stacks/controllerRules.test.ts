@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfResourceName, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
-import { ConfigError } from "../../stacks/errors";
+import { ConfigError } from "../../config/errors";
 import { CrdCatalog } from "../support/crdValidation";
 import { runProgram, StackConfig } from "../support/program";
 import { upstreamFile } from "../support/upstreamFiles";

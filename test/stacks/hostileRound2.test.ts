@@ -1,11 +1,11 @@
 import * as assert from "assert";
-import { ConfigError } from "../../stacks/errors";
+import { ConfigError } from "../../config/errors";
 import { pinnedImage } from "../../stacks/kubernetesValues";
 import { ingressNginxRoutes } from "../../stacks/controllerRules";
 import { ingressAnnotations } from "../../stacks/ingress";
 import { parseRoutes } from "../../stacks/routes";
 import { CONFIG_SHAPE } from "../../stacks/schema";
-import { takesStructure } from "../../stacks/schemaKit";
+import { takesStructure } from "../../config/schemaKit";
 import { runProgram } from "../support/program";
 
 /*

@@ -5,7 +5,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { GENERATED, PROJECT, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../../scripts/configSchema";
 import { CONFIG_SHAPE } from "../../stacks/schema";
-import { declaredKeys } from "../../stacks/schemaKit";
+import { declaredKeys } from "../../config/schemaKit";
 import { runProgramExpectingError, ROOT, StackConfig } from "../support/program";
 import { shippedStacks } from "../support/stacks";
 
