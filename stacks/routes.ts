@@ -1,4 +1,5 @@
 import { PathType, Route, RouteSettings } from "../components/routing";
+import type { Config } from "./schema";
 import { deepInspectionRefuses } from "./controllerRules";
 import { ConfigError } from "../config/errors";
 import { FEATURES } from "../routing/features";
@@ -49,14 +50,13 @@ export function routeKey(route: KeyedRoute, field: "path" | "pathType"): string 
     return route.keys[field];
 }
 
-/** The routing keys as stacks/schema.ts reads them (under `routing`, or their old place under `ingress`). */
-export interface RoutingConfig {
-    path: string;
-    pathType: PathType;
-    hosts?: (string | ({ host?: string; path?: string; pathType?: PathType } & Policies))[];
-    tls?: { hosts: string[]; secretName: string }[];
-    sslRedirect: boolean;
-}
+/**
+ * The routing keys as stacks/schema.ts declares and reads them (under `routing`, or their old place
+ * under `ingress`, merged over routing's defaults): the schema's own type, not a copy.
+ */
+export type RoutingConfig = Partial<Omit<Config["routing"], Defaulted>> & { [K in Defaulted]-?: NonNullable<Config["routing"][K]> };
+/** The keys routing always has (their schema defaults; the old place is merged over them). */
+type Defaulted = "path" | "pathType" | "sslRedirect";
 
 /** The traffic policies set directly in `o` (routing, or one of its hosts), with the keys they were set at. */
 function policiesIn(o: object, key: string): { policies: Policies; keys: Record<string, string> } {
