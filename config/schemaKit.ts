@@ -215,6 +215,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** What a declared schema node carries (the metadata key(), section(), list() and either() attach). */
 interface NodeMeta extends Partial<KeyMeta> {
+    /** Written once under config.schema.json's $defs by this name, and referenced where it appears. */
+    shared?: string;
     shape?: Record<string, z.ZodType>;
     item?: z.ZodType;
     either?: z.ZodType[];
@@ -233,6 +235,14 @@ export function takesStructure(schema: z.ZodType): boolean {
     return types(m.json).some((t) => t === "array" || t === "object") || (m.either ?? []).some(takesStructure);
 }
 
+/** Marks a declared node as shared: config.schema.json writes it once, under $defs[name], and refers to it. */
+export function shared<T extends z.ZodType>(schema: T, name: string): T {
+    const meta = metaOf(schema);
+    z.globalRegistry.remove(schema);
+    z.globalRegistry.add(schema, { ...meta, shared: name });
+    return schema;
+}
+
 export function metaOf(schema: z.ZodType): NodeMeta {
     const m = z.globalRegistry.get(schema) as NodeMeta | undefined;
     if (!m) throw new Error("schemaKit: a schema node not declared with key(), section(), list() or either()");
@@ -243,10 +253,18 @@ export function metaOf(schema: z.ZodType): NodeMeta {
  * The JSON Schema of a declared node: what config.schema.json says of the key. `leaf` may widen
  * what a single value (not an object or a list) may be, inside the node (a secret, for one).
  */
-export function jsonSchemaOf(schema: z.ZodType, leaf: (json: JsonSchema) => JsonSchema = (j) => j): JsonSchema {
+export function jsonSchemaOf(schema: z.ZodType, leaf: (json: JsonSchema) => JsonSchema = (j) => j, defs?: Record<string, JsonSchema>): JsonSchema {
     const inner = (s: z.ZodType) => {
-        const json = jsonSchemaOf(s, leaf);
-        return metaOf(s).shape || metaOf(s).item ? json : leaf(json);
+        const json = jsonSchemaOf(s, leaf, defs);
+        const name = metaOf(s).shared;
+        if (!defs || !name) return metaOf(s).shape || metaOf(s).item ? json : leaf(json);
+        // A shared node: its body once under $defs (the same wherever it appears but for its
+        // description), and here a reference with this place's description.
+        const { description, ...rest } = json;
+        const body = metaOf(s).shape || metaOf(s).item ? rest : leaf(rest);
+        if (defs[name] && JSON.stringify(defs[name]) !== JSON.stringify(body)) throw new Error(`schemaKit: shared node ${name} differs between its places`);
+        defs[name] = body;
+        return { description, $ref: `#/$defs/${name}` };
     };
     const m = metaOf(schema);
     const common: JsonSchema = { description: m.description, ...(m.deprecated ? { deprecated: true } : {}) };
@@ -263,7 +281,7 @@ export function jsonSchemaOf(schema: z.ZodType, leaf: (json: JsonSchema) => Json
     }
     if (m.item) return { ...m.json, ...common, items: inner(m.item), ...(m.default !== undefined ? { default: m.default } : {}) };
     // Shapes no branch declares (plain strings an `otherwise` check takes) are in the node's own json.anyOf.
-    if (m.either) return { ...common, anyOf: [...((m.json?.anyOf as JsonSchema[] | undefined) ?? []), ...m.either.map((s) => jsonSchemaOf(s, leaf))] };
+    if (m.either) return { ...common, anyOf: [...((m.json?.anyOf as JsonSchema[] | undefined) ?? []), ...m.either.map((s) => jsonSchemaOf(s, leaf, defs))] };
     return { ...m.json, ...common, ...(m.default !== undefined ? { default: m.default } : {}) };
 }
 

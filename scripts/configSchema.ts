@@ -42,12 +42,13 @@ function orSecret(leaf: JsonSchema): JsonSchema {
 
 export function stackFileSchema(): JsonSchema {
     const names = Object.keys(CONFIG_SHAPE);
+    const shared: Record<string, JsonSchema> = {};
     const properties = Object.fromEntries(
         names.map((name) => [
             `${PROJECT}:${name}`,
             // A whole key may be a secret, and so may any value inside one (`pulumi config set --secret --path`).
             // Typed keys take their value as a string too, as the CLI does (ValidateConfigValue, sdk v3.248.0).
-            { anyOf: [jsonSchemaOf(CONFIG_SHAPE[name as keyof typeof CONFIG_SHAPE], orSecret), SECURE] },
+            { anyOf: [jsonSchemaOf(CONFIG_SHAPE[name as keyof typeof CONFIG_SHAPE], orSecret, shared), SECURE] },
         ]),
     );
     return {
@@ -68,6 +69,7 @@ export function stackFileSchema(): JsonSchema {
             environment: { type: "array", items: { type: "string" } },
         },
         $defs: {
+            ...shared,
             secure: {
                 description: "A secret, as `pulumi config set --secret` writes it.",
                 type: "object",

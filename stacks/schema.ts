@@ -7,7 +7,7 @@ import { helmReleaseName } from "./controller";
 import { ConfigError } from "../config/errors";
 import { controllerImage, ingressAnnotations } from "./ingress";
 import * as kv from "./kubernetesValues";
-import { either, JSON_TYPES as J, key, list, section } from "../config/schemaKit";
+import { either, JSON_TYPES as J, key, list, section, shared } from "../config/schemaKit";
 import { FEATURES } from "../routing/features";
 import { PARITY_MODES } from "../routing/parity";
 import { ARTIFACTS, lockedVersion } from "./upstream";
@@ -207,7 +207,10 @@ function routingKeys(deprecated: boolean) {
 
 /** The traffic policies' keys (routing/features/: one file each), at the top level or for one host. */
 function policyKeys(owner?: string): Record<string, z.ZodType<unknown, unknown>> {
-    return Object.fromEntries(FEATURES.map((f) => [f.key, f.schema(owner ? `${owner} ${f.key} (over routing.${f.key}).` : f.description)]));
+    // Each policy's schema is the same at routing.<key> and routing.hosts[i].<key>: written once in config.schema.json.
+    return Object.fromEntries(
+        FEATURES.map((f) => [f.key, shared(f.schema(owner ? `${owner} ${f.key} (over routing.${f.key}).` : f.description), `routing.${f.key}`)]),
+    );
 }
 
 const CONTROLLER_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } };
