@@ -120,77 +120,115 @@ export class GatewayExposure extends pulumi.ComponentResource {
         super("echo-exposure:index:GatewayExposure", name, {}, opts);
         const s = args.settings;
         const implementation = s.controller.install && !s.existing ? this.installImplementation(name, s) : [];
-
         const hostsWithTls = [...new Set(args.routing.routes.filter((r) => isTls(args.routing, r)).map((r) => r.host!))];
         const listenerFor = (host: string) => `https-${hostsWithTls.indexOf(host)}`;
 
-        if (!s.existing) {
-            this.gateway = new k8s.apiextensions.CustomResource(
-                `${name}-gateway`,
-                {
-                    apiVersion: GATEWAY_API,
-                    kind: "Gateway",
-                    metadata: {
-                        name: s.name,
-                        namespace: args.namespace,
-                        labels: { "app.kubernetes.io/part-of": "echo-exposure" },
-                        // pulumi-kubernetes has no built-in await for Gateways: waitFor names one.
-                        annotations: {
-                            "pulumi.com/waitFor": gatewayWaitFor(s.controller.serviceType),
-                            ...(args.tlsSecretsProvided ? providedTlsAnnotation(args.routing.tls.map((t) => t.secretName)) : {}),
-                        },
-                    },
-                    spec: {
-                        gatewayClassName: s.className,
-                        listeners: [
-                            { name: "http", protocol: "HTTP", port: s.httpPort, allowedRoutes: { namespaces: { from: "Same" } } },
-                            // One HTTPS listener per TLS host, terminating with that host's Secret
-                            // (in the Gateway's namespace, so no ReferenceGrant is needed).
-                            ...hostsWithTls.map((host) => ({
-                                name: listenerFor(host),
-                                protocol: "HTTPS",
-                                port: s.httpsPort,
-                                hostname: host,
-                                tls: {
-                                    mode: "Terminate",
-                                    certificateRefs: [{ kind: "Secret", group: "", name: args.routing.tls.find((t) => t.hosts.includes(host))!.secretName }],
-                                },
-                                allowedRoutes: { namespaces: { from: "Same" } },
-                            })),
-                        ],
-                    },
-                    // Declared (as undefined) so that the resource exposes the status the cluster
-                    // reports: a CustomResource only has output properties for the keys it was given.
-                    status: undefined,
-                },
-                // The Gateway waits for the CRDs and the controller that programs it.
-                { parent: this, dependsOn: implementation },
-            );
-        }
-
+        if (!s.existing) this.gateway = this.declareGateway(name, args, implementation, hostsWithTls, listenerFor);
         const parent = s.existing
             ? { name: s.existing.name, namespace: s.existing.namespace }
             : { name: this.gateway!.metadata.name, namespace: this.gateway!.metadata.namespace };
         this.solverParentRef = s.existing ? parent : { ...parent, sectionName: "http" };
-        // Gateway API: a Gateway may name a Secret in another namespace only where a
-        // ReferenceGrant in the Secret's namespace allows it (ReferenceGrant in standard-install.yaml
-        // v1.5.1; the Gateway's listener then stays ResolvedRefs False/RefNotPermitted without it).
-        const tlsSecrets = [...new Set(args.routing.tls.map((t) => t.secretName))];
-        if (s.existing && s.existing.namespace !== args.echoNamespace && tlsSecrets.length > 0) {
-            this.referenceGrant = new k8s.apiextensions.CustomResource(
-                `${name}-tls-reference-grant`,
-                {
-                    apiVersion: GATEWAY_API,
-                    kind: "ReferenceGrant",
-                    metadata: { name: NAMES.tlsReferenceGrant, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
-                    spec: {
-                        from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: s.existing.namespace }],
-                        to: tlsSecrets.map((secret) => ({ group: "", kind: "Secret", name: secret })),
+        this.referenceGrant = this.declareReferenceGrant(name, args);
+        this.routes = this.declareRoutes(name, args, parent, (host) =>
+            host !== undefined && hostsWithTls.includes(host) && !s.existing ? listenerFor(host) : undefined,
+        );
+
+        const reach = this.reach(args);
+        this.address = reach.apply((r) => r.address ?? r.pending);
+        this.httpsAddress = reach.apply((r) => r.httpsAddress);
+        this.urls = reach.apply((r) => routeUrls(args.routing, r));
+        this.registerOutputs({ urls: this.urls, address: this.address });
+    }
+
+    /** The Gateway: an http listener, and one https listener per TLS host with that host's Secret. */
+    private declareGateway(
+        name: string,
+        args: GatewayExposureArgs,
+        implementation: pulumi.Resource[],
+        hostsWithTls: string[],
+        listenerFor: (host: string) => string,
+    ): k8s.apiextensions.CustomResource {
+        const s = args.settings;
+        return new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            {
+                apiVersion: GATEWAY_API,
+                kind: "Gateway",
+                metadata: {
+                    name: s.name,
+                    namespace: args.namespace,
+                    labels: { "app.kubernetes.io/part-of": "echo-exposure" },
+                    // pulumi-kubernetes has no built-in await for Gateways: waitFor names one.
+                    annotations: {
+                        "pulumi.com/waitFor": gatewayWaitFor(s.controller.serviceType),
+                        ...(args.tlsSecretsProvided ? providedTlsAnnotation(args.routing.tls.map((t) => t.secretName)) : {}),
                     },
                 },
-                { parent: this },
-            );
-        }
+                spec: {
+                    gatewayClassName: s.className,
+                    listeners: [
+                        { name: "http", protocol: "HTTP", port: s.httpPort, allowedRoutes: { namespaces: { from: "Same" } } },
+                        // One HTTPS listener per TLS host, terminating with that host's Secret
+                        // (in the Gateway's namespace, so no ReferenceGrant is needed).
+                        ...hostsWithTls.map((host) => ({
+                            name: listenerFor(host),
+                            protocol: "HTTPS",
+                            port: s.httpsPort,
+                            hostname: host,
+                            tls: {
+                                mode: "Terminate",
+                                certificateRefs: [{ kind: "Secret", group: "", name: args.routing.tls.find((t) => t.hosts.includes(host))!.secretName }],
+                            },
+                            allowedRoutes: { namespaces: { from: "Same" } },
+                        })),
+                    ],
+                },
+                // Declared (as undefined) so that the resource exposes the status the cluster
+                // reports: a CustomResource only has output properties for the keys it was given.
+                status: undefined,
+            },
+            // The Gateway waits for the CRDs and the controller that programs it.
+            { parent: this, dependsOn: implementation },
+        );
+    }
+
+    /**
+     * Gateway API: a Gateway may name a Secret in another namespace only where a ReferenceGrant in
+     * the Secret's namespace allows it (ReferenceGrant in standard-install.yaml v1.5.1; the
+     * listener then stays ResolvedRefs False/RefNotPermitted without it).
+     */
+    private declareReferenceGrant(name: string, args: GatewayExposureArgs): k8s.apiextensions.CustomResource | undefined {
+        const s = args.settings;
+        const tlsSecrets = [...new Set(args.routing.tls.map((t) => t.secretName))];
+        if (!s.existing || s.existing.namespace === args.echoNamespace || tlsSecrets.length === 0) return undefined;
+        return new k8s.apiextensions.CustomResource(
+            `${name}-tls-reference-grant`,
+            {
+                apiVersion: GATEWAY_API,
+                kind: "ReferenceGrant",
+                metadata: { name: NAMES.tlsReferenceGrant, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "echo-exposure" } },
+                spec: {
+                    from: [{ group: "gateway.networking.k8s.io", kind: "Gateway", namespace: s.existing.namespace }],
+                    to: tlsSecrets.map((secret) => ({ group: "", kind: "Secret", name: secret })),
+                },
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * One HTTPRoute per host (hostnames apply to every rule of a route, and hosts may have their own
+     * paths), with the host's NGF policies. `listenerOf`: a TLS host's https listener on the declared
+     * Gateway, where it is served while its http listener redirects to https (unless sslRedirect is
+     * false). An existing Gateway's listener names are unknown, so there routes attach to it whole.
+     */
+    private declareRoutes(
+        name: string,
+        args: GatewayExposureArgs,
+        parent: { name: pulumi.Input<string>; namespace: pulumi.Input<string | undefined> },
+        listenerOf: (host: string | undefined) => string | undefined,
+    ): k8s.apiextensions.CustomResource[] {
+        const s = args.settings;
         const stable = { name: args.service.name, port: args.service.port };
         const c = args.canary;
         // With a canary, every routed rule splits by weight (HTTPBackendRef.weight: proportional,
@@ -216,10 +254,6 @@ export class GatewayExposure extends pulumi.ComponentResource {
             rule(route),
         ];
 
-        // One HTTPRoute per host (hostnames apply to every rule of a route, and hosts may have
-        // their own paths). A TLS host is served on its HTTPS listener, and its HTTP listener
-        // redirects to https, unless ingress.sslRedirect is false. An existing Gateway's listener
-        // names are unknown, so there the route attaches to the whole Gateway.
         const hosts = [...new Set(args.routing.routes.map((r) => r.host))];
         // NGF leaves the port out of a redirect that sets only the scheme, so clients would go to
         // 443: name the port clients reach https on when it is another one (a kind mapping, or a
@@ -227,14 +261,15 @@ export class GatewayExposure extends pulumi.ComponentResource {
         const nodePortDataPlane = s.controller.install && !s.existing && s.controller.serviceType === "NodePort";
         const httpsPort = portOf(s.httpsAddress) ?? (nodePortDataPlane ? s.nodePorts.https : undefined) ?? s.httpsPort;
         const httpsRedirect = { scheme: "https", statusCode: HTTPS_REDIRECT_CODE, ...(httpsPort !== 443 ? { port: httpsPort } : {}) };
-        this.routes = hosts.flatMap((host, i) => {
+        return hosts.flatMap((host, i) => {
             const routes = args.routing.routes.filter((r) => r.host === host);
             const suffix = hosts.length > 1 ? `-${i}` : "";
-            const tls = host !== undefined && hostsWithTls.includes(host) && !s.existing;
+            const listener = listenerOf(host);
+            const tls = listener !== undefined;
             const redirect = tls && args.sslRedirect;
             const declared = [
                 this.httpRoute(`${name}-route${suffix}`, `${NAMES.routePrefix}${suffix}`, args.namespace, {
-                    parentRefs: [{ ...parent, ...(tls ? { sectionName: listenerFor(host!) } : {}) }],
+                    parentRefs: [{ ...parent, ...(listener ? { sectionName: listener } : {}) }],
                     hostnames: host ? [host] : undefined,
                     rules: routes.flatMap(routedRules),
                 }),
@@ -258,11 +293,15 @@ export class GatewayExposure extends pulumi.ComponentResource {
             );
             return declared;
         });
+    }
 
+    /** Where clients reach the Gateway (the configured address, or the one it reports), or why it is pending. */
+    private reach(args: GatewayExposureArgs): pulumi.Output<Reach> {
+        const s = args.settings;
         const reachableStatus = s.controller.serviceType === "LoadBalancer" && !s.existing;
         const gatewayRef = s.existing ? `${s.existing.name} -n ${s.existing.namespace}` : `${s.name} -n <echo namespace>`;
         const status: pulumi.Output<any> = this.gateway ? (this.gateway as unknown as { status: pulumi.Output<any> }).status : pulumi.output(undefined);
-        const reach = pulumi.all([status, args.namespace]).apply(([st, ns]): Reach => {
+        return pulumi.all([status, args.namespace]).apply(([st, ns]): Reach => {
             const reported: string | undefined = st?.addresses?.[0]?.value;
             const address = s.address ?? (reachableStatus && reported ? authority(reported) : undefined);
             const how = `${kubectlFor(args.cluster)} get gateway ${gatewayRef.replace("<echo namespace>", ns)}; or set gateway.address`;
@@ -281,10 +320,6 @@ export class GatewayExposure extends pulumi.ComponentResource {
                 nodePorts: nodePortDataPlane && s.address === undefined ? s.nodePorts : undefined,
             };
         });
-        this.address = reach.apply((r) => r.address ?? r.pending);
-        this.httpsAddress = reach.apply((r) => r.httpsAddress);
-        this.urls = reach.apply((r) => routeUrls(args.routing, r));
-        this.registerOutputs({ urls: this.urls, address: this.address });
     }
 
     /** One object per NGF policy kind for one HTTPRoute, named after the route (NGF_POLICY_SUFFIX). */
