@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { CANARY, SSL_REDIRECT } from "./ingressNginxAnnotations";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, kubectlFor } from "./clientCommands";
 import { ControllerSettings, helmChart } from "./controllerSettings";
@@ -95,7 +96,7 @@ export class IngressExposure extends pulumi.ComponentResource {
             ...(args.tlsSecretsProvided ? providedTlsAnnotation(s.tls.map((t) => t.secretName)) : {}),
         };
         if (s.tls.length > 0 && !s.sslRedirect) {
-            annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "false";
+            annotations[SSL_REDIRECT] = "false";
         }
 
         const backend = { service: { name: args.service.name, port: { number: args.service.port } } };
@@ -181,12 +182,12 @@ export class IngressExposure extends pulumi.ComponentResource {
                     namespace: args.namespace,
                     labels: { "app.kubernetes.io/part-of": "echo-exposure" },
                     annotations: {
-                        "nginx.ingress.kubernetes.io/canary": "true",
-                        "nginx.ingress.kubernetes.io/canary-weight": String(canary.weight),
+                        [CANARY.canary]: "true",
+                        [CANARY.weight]: String(canary.weight),
                         ...(canary.header
                             ? {
-                                  "nginx.ingress.kubernetes.io/canary-by-header": canary.header.name,
-                                  "nginx.ingress.kubernetes.io/canary-by-header-value": canary.header.value,
+                                  [CANARY.byHeader]: canary.header.name,
+                                  [CANARY.byHeaderValue]: canary.header.value,
                               }
                             : {}),
                     },

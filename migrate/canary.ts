@@ -1,3 +1,4 @@
+import { CANARY } from "../components/ingressNginxAnnotations";
 import { annotationValue, goInt } from "../routing/feature";
 import { ConfigError } from "../config/errors";
 import { httpHeaderName } from "../config/validate";
@@ -10,16 +11,9 @@ import { Manifest } from "./manifests";
  * controller-v1.15.1) merged into the program's one `canary`: a header first, then the weight.
  */
 
-const NGINX = "nginx.ingress.kubernetes.io/";
-export const CANARY_ANNOTATIONS = [
-    "canary-weight",
-    "canary-weight-total",
-    "canary-by-header",
-    "canary-by-header-value",
-    "canary-by-header-pattern",
-    "canary-by-cookie",
-].map((a) => NGINX + a);
-const [WEIGHT, TOTAL, HEADER, HEADER_VALUE, HEADER_PATTERN, COOKIE] = CANARY_ANNOTATIONS;
+const { weight: WEIGHT, weightTotal: TOTAL, byHeader: HEADER, byHeaderValue: HEADER_VALUE, byHeaderPattern: HEADER_PATTERN, byCookie: COOKIE } = CANARY;
+/** The canary annotations besides `canary` itself. */
+export const CANARY_ANNOTATIONS: string[] = [WEIGHT, TOTAL, HEADER, HEADER_VALUE, HEADER_PATTERN, COOKIE];
 
 /** The routes a canary can attach to: its host and path must be a main Ingress's. */
 interface Routed {
@@ -84,7 +78,7 @@ function canaryConfig(a: Record<string, string>, entry: IngressReport): Record<s
     const weightNote = weight * total === w * 100 ? "exact" : `approximate: ${w} of ${total} is ${weight} % (canary.weight is a whole percentage)`;
     const header = headerOf(a);
     for (const k of Object.keys(a)) {
-        if (k === NGINX + "canary") verdict(k, "exact", "canary");
+        if (k === CANARY.canary) verdict(k, "exact", "canary");
         else if (k === WEIGHT || k === TOTAL) verdict(k, weightNote, "canary.weight");
         else if (k === HEADER || k === HEADER_VALUE) verdict(k, header.verdict, header.value ? "canary.header" : "dropped");
         else if (k === HEADER_PATTERN)

@@ -1,4 +1,5 @@
 import { PathType } from "../components/routing";
+import { INGRESS_NGINX } from "../components/ingressNginxAnnotations";
 import { annotationValue, AnyFeature, goBool, verdictText } from "../routing/feature";
 import { FEATURES } from "../routing/features";
 import { verdictFor } from "../routing/model";
@@ -19,7 +20,7 @@ export type { AnnotationVerdict, IngressReport, MigrationReport, RuleReport };
  * annotation where the program takes it, and every annotation gets a verdict for the Gateway.
  */
 
-export const NGINX = "nginx.ingress.kubernetes.io/";
+export const NGINX = INGRESS_NGINX;
 const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 const PROGRAM_ANNOTATION_PREFIX = "echo-exposure/";
 

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { INGRESS_NGINX } from "../components/ingressNginxAnnotations";
 import { Route } from "../components/routing";
 import { ConfigError } from "../config/errors";
 import * as v from "../config/validate";
@@ -12,7 +13,7 @@ import * as v from "../config/validate";
  * ("Controller rules (issue 17)").
  */
 
-const NGINX = "nginx.ingress.kubernetes.io/";
+const NGINX = INGRESS_NGINX;
 
 // ---------------------------------------------------------------------------------------------
 // ingress-nginx 1.15.1: annotation values

@@ -1,4 +1,5 @@
 import { hostKey, HostPolicies, RouteSettings } from "../components/routing";
+import { INGRESS_NGINX } from "../components/ingressNginxAnnotations";
 import { Proxy, PROXIES, PROXY_NAMES } from "../routing/feature";
 import { FEATURES } from "../routing/features";
 import { gatewayRender, ingressAnnotations, ingressPath, inUse, verdictFor } from "../routing/model";
@@ -108,7 +109,7 @@ export function parseRouting(routes: ParsedRoutes & { sslRedirect: boolean }, ct
         routes: routes.routes.map((r) => ({ route: `${r.host ?? "*"}${r.path}`, policies: routePolicies(r).policies })),
         enabled: ctx.enabled,
         ngf: ctx.ngf,
-        ingressOnlyAnnotations: Object.keys(ctx.annotations).filter((a) => a.startsWith("nginx.ingress.kubernetes.io/")),
+        ingressOnlyAnnotations: Object.keys(ctx.annotations).filter((a) => a.startsWith(INGRESS_NGINX)),
     });
     return { routes: routes.routes, tls: routes.tls, sslRedirect: routes.sslRedirect, hosts, parity };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SSL_REDIRECT } from "../components/ingressNginxAnnotations";
 import { providedTlsAnnotation } from "../components/routeUrls";
 import { ConfigError, ConfigErrors } from "../config/errors";
 import { CertManagerSettings, parseCertManager } from "./certManager";
@@ -148,7 +149,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             // the provided-TLS marker without cert-manager, ssl-redirect "false" for TLS without the redirect.
             kv.annotationsFit("ingress.annotations", ingress.annotations, {
                 ...(c.certManager ? {} : providedTlsAnnotation(ingress.tls.map((t) => t.secretName))),
-                ...(ingress.tls.length > 0 && !ingress.sslRedirect ? { "nginx.ingress.kubernetes.io/ssl-redirect": "false" } : {}),
+                ...(ingress.tls.length > 0 && !ingress.sslRedirect ? { [SSL_REDIRECT]: "false" } : {}),
             });
         });
         if (certManager?.install) check(() => certManagerNamespace(on, namespace, ingress, gateway, certManager.namespace));
