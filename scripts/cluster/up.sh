@@ -16,6 +16,11 @@ for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok
   [ -x "$bin/$b" ] || { echo "cluster:up: $bin/$b is missing: run npm run cluster:build first" >&2; exit 1; }
 done
 command -v openssl >/dev/null || { echo "cluster:up: openssl is needed for the PKI" >&2; exit 1; }
+overlap=$(overlapping_range "$pod_cidr" "$service_cidr" "$simulated_cidr")
+if [ -n "$overlap" ]; then
+  echo "cluster:up: the range $overlap is on an interface of this machine: a simulated address would lead onto a real network; set another range in scripts/cluster/lib.sh" >&2
+  exit 1
+fi
 mkdir -p "$pki" "$logs" "$pids" "$state/etcd"
 
 # PKI, once: a CA; one certificate for the API server's serving side and for every client (the
@@ -60,7 +65,7 @@ start kube-apiserver "$bin/kube-apiserver" \
   --tls-cert-file="$pki/admin.crt" --tls-private-key-file="$pki/admin.key" --client-ca-file="$pki/ca.crt" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-  --service-cluster-ip-range=10.96.0.0/16 --service-node-port-range=30000-32767 \
+  --service-cluster-ip-range="$service_cidr" --service-node-port-range=30000-32767 \
   --authorization-mode=Node,RBAC --allow-privileged=true \
   --disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
   --enable-priority-and-fairness=false
@@ -101,7 +106,7 @@ done
 
 # kwok for nodes, pods and built-in kinds' status. --manage-all-nodes: it plays every node.
 start kwok "$bin/kwok" --kubeconfig="$kubeconfig" --config="$here/scripts/cluster/kwok/core.yaml" \
-  --manage-all-nodes=true --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-lease-duration-seconds=40
+  --manage-all-nodes=true --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-lease-duration-seconds=40
 
 # Stages for custom resources make kwok exit at start when their CRD is missing, and the stack
 # installs those CRDs itself (Gateway API, cert-manager's chart) and removes them on destroy. A
