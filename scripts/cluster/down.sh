@@ -2,6 +2,8 @@
 # npm run cluster:down — stops everything cluster:up started, by pid, and removes its state.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
+# The traffic tier first (its namespaces and routes live outside the state folder).
+bash "$(dirname "$0")/traffic.sh" down
 [ -d "$pids" ] || { echo "cluster:down: nothing runs ($state has no pids)"; rm -rf "$state"; exit 0; }
 # The supervisor first, so it starts no kwok meanwhile; the API server's clients before it.
 for name in kwok-supervisor kwok-gateway kwok-cert-manager kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do

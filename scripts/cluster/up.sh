@@ -118,5 +118,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 kubectl_ get nodes
+# Real requests (issue 26): where this machine allows it, pods get processes and Services kube-proxy.
+bash "$here/scripts/cluster/traffic.sh" up
 echo "cluster:up: kubeconfig $kubeconfig (context $context); state $state"
 echo 'cluster:up: eval "$(npm run -s cluster:env)" for a shell whose pulumi and kubectl use it'

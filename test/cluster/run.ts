@@ -15,6 +15,7 @@ import * as path from "path";
 // Like the offline suite: the mirror beside the checkout, when nobody named one (test/support/mirror.ts).
 import "../support/mirror";
 import { ROOT } from "../support/program";
+import { canaryTrafficChecks, goneChecks, spreadChecks, trafficChecks, trafficTier } from "./traffic";
 import { criticalPath, OperationTimes } from "./criticalPath";
 import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
 import { runPeer } from "./peer";
@@ -194,6 +195,10 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     speed.criticalPath = cp.chain;
 
     checkDevOutputs(t, outputs);
+    const traffic = trafficTier();
+    const textNow = async () => (await stack.getConfig("echo-exposure:text")).value;
+    if (traffic) await trafficChecks(t, outputs, await textNow());
+    else console.log("  pending  traffic: the traffic tier is off (cluster:up says why: root, nftables, socat, the http-echo and kube-proxy builds)");
     await t.step("preview --expect-no-changes after up", () => quietly(t, "no-change preview", (onEvent) => stack.preview({ onEvent, expectNoChanges: true })));
     await t.step("refresh", () => stack.refresh());
     await t.step("preview --expect-no-changes after refresh", () => stack.preview({ expectNoChanges: true }));
@@ -220,6 +225,7 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
             paths.length === 1 && paths[0] === "veri-ingress-1 ImplementationSpecific /(?-i)vericonf(/|$)(.*)",
             JSON.stringify(paths),
         );
+        if (traffic) await spreadChecks(t, outputs, await textNow());
         const route = listObjects("httproutes.gateway.networking.k8s.io", "echo").find((r) => r.spec.hostnames?.includes("added.localtest.me"));
         t.check(
             "an HTTPRoute routes the new host, rewriting its prefix",
@@ -228,10 +234,11 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
         );
     }
     await secretText(t, stack, backend);
-    await canarySteps(t, stack);
+    await canarySteps(t, stack, traffic ? (canaryText) => textNow().then((stable) => canaryTrafficChecks(t, stable, canaryText)) : undefined);
     const [, destroyMs] = await timed(() => destroy(t, stack, "dev"));
     speed.destroySeconds = seconds(destroyMs);
     checkClean(t, "dev");
+    if (traffic) await goneChecks(t, outputs.urls.clusterIP);
 }
 
 /**
@@ -239,7 +246,7 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
  * routes and leaves the stable Deployment the same object (same uid: not replaced); turning it off
  * removes them, the stable Deployment still the same object.
  */
-async function canarySteps(t: Tally, stack: Stack): Promise<void> {
+async function canarySteps(t: Tally, stack: Stack, traffic?: (canaryText: string) => Promise<void>): Promise<void> {
     const uid = () => getObject("deployment", "http-echo", "echo")?.metadata?.uid;
     const stableUid = uid();
     const canary = { text: "hello from the canary", weight: 20, header: { name: "X-Canary", value: "always" } };
@@ -271,6 +278,7 @@ async function canarySteps(t: Tally, stack: Stack): Promise<void> {
             .filter((r: any) => (r.backendRefs ?? []).length === 2)
             .map((r: any) => r.backendRefs.map((b: any) => b.weight).join("/"));
         t.check("the routed HTTPRoute rules split 80/20", weights.length > 0 && weights.every((w: string) => w === "80/20"), JSON.stringify(weights));
+        await traffic?.(canary.text);
         await t.step("preview --expect-no-changes with the canary", () => stack.preview({ expectNoChanges: true }));
     }
     const off = async () => {

@@ -1,0 +1,125 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { listObjects, STATE, Tally } from "./harness";
+
+/*
+ * Real requests on the local control plane (issue 26): the echo pods run http-echo in network
+ * namespaces at their kwok IPs (scripts/cluster/pods.py), kube-proxy programs the Services in the
+ * node's namespace (scripts/cluster/traffic.sh). Every request here is sent from ee-client, a
+ * pod-like namespace on the node's bridge, to an address that exists only inside the run's
+ * namespaces; each is bounded (curl -m 5, at most 60 tries of a wait).
+ */
+
+const CLIENT_NS = "ee-client";
+/** The node's address on the bridge: NodePorts are served there (kube-proxy --nodeport-addresses). */
+export const NODE_IP = "10.244.255.254";
+
+/** Whether cluster:up started the traffic tier (root, the tools, nftables): else its checks are pending. */
+export function trafficTier(): boolean {
+    const netns = spawnSync("ip", ["netns", "list"], { encoding: "utf8" });
+    return netns.status === 0 && netns.stdout.includes(CLIENT_NS) && fs.existsSync(path.join(STATE, "pids", "kube-proxy"));
+}
+
+/** A command run in ee-client: its exit code and output. */
+function inClient(...cmd: string[]): { code: number; out: string } {
+    const r = spawnSync("ip", ["netns", "exec", CLIENT_NS, ...cmd], { encoding: "utf8", timeout: 15000 });
+    return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
+}
+
+/** The body curl gets from ee-client, or undefined (any error, any status but 200). */
+export function get(url: string, ...extra: string[]): string | undefined {
+    const r = inClient("curl", "-sS", "-f", "-m", "5", ...extra, url);
+    return r.code === 0 ? r.out : undefined;
+}
+
+/** Waits (at most 60 × 1 s) until `ok` holds. */
+export async function until(ok: () => boolean): Promise<boolean> {
+    for (let i = 0; i < 60; i++) {
+        if (ok()) return true;
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+    return ok();
+}
+
+const echoPods = (app: string) => listObjects("pods", "echo").filter((p) => p.metadata.labels?.app === app && p.status.phase === "Running" && p.status.podIP);
+
+/** How many requests each echo pod's http-echo has logged (pods.py writes one log per pod). */
+function requestsLogged(pod: string): number {
+    const file = path.join(STATE, "logs", `pod-${pod}.log`);
+    return fs.existsSync(file)
+        ? fs
+              .readFileSync(file, "utf8")
+              .split("\n")
+              .filter((l) => l.includes('"GET ')).length
+        : 0;
+}
+
+/** After dev's up: every Service URL that can be reached here answers with the stack's text. */
+export async function trafficChecks(t: Tally, outputs: Record<string, any>, text: string): Promise<void> {
+    const pods = echoPods("http-echo");
+    const atPods = await until(() => pods.length > 0 && pods.every((p) => get(`http://${p.status.podIP}:5678/`) === text));
+    t.check("traffic: each echo pod's http-echo answers at its kwok IP with the stack's text", atPods, pods.map((p) => p.status.podIP).join(", "));
+    // urls.clusterIP is the Service's DNS name: the hosts file stands in for cluster DNS (pods.py).
+    t.check("traffic: urls.clusterIP answers through kube-proxy (ClusterIP)", await until(() => get(outputs.urls.clusterIP) === text), outputs.urls.clusterIP);
+    // urls.nodePort names localhost (kind maps it to the node): here the node is ee-node's bridge address.
+    const nodePort = new URL(outputs.urls.nodePort);
+    t.check(
+        "traffic: urls.nodePort answers through kube-proxy (NodePort on the node's address)",
+        get(outputs.urls.nodePort, "--connect-to", `${nodePort.hostname}:${nodePort.port}:${NODE_IP}:${nodePort.port}`) === text,
+        outputs.urls.nodePort,
+    );
+    // The tutorial's check, `wget -O- -q veri-service`, with Debian's busybox-static (1.35) in a pod
+    // namespace of the echo namespace. inClusterCheck adds -T 5, which that busybox's wget crashes on.
+    const wget = inClient("busybox", "wget", "-O-", "-q", "http://veri-service");
+    t.check("traffic: the tutorial's `wget -O- -q veri-service` from a pod namespace answers", wget.code === 0 && wget.out === text, wget.out);
+    t.check(
+        "traffic: the root namespace has no route to the Service range",
+        spawnSync("ip", ["route", "get", "10.96.0.10"], { encoding: "utf8" }).status !== 0,
+    );
+}
+
+/** With replicas 2: requests to the Service reach both pods (each pod's http-echo logs its own). */
+export async function spreadChecks(t: Tally, outputs: Record<string, any>, text: string): Promise<void> {
+    const pods = echoPods("http-echo");
+    await until(() => pods.every((p) => get(`http://${p.status.podIP}:5678/`) === text));
+    const before = pods.map((p) => requestsLogged(p.metadata.name));
+    const answers = Array.from({ length: 40 }, () => get(outputs.urls.clusterIP));
+    const after = pods.map((p) => requestsLogged(p.metadata.name));
+    t.check(
+        "traffic: 40 requests to the Service all answer",
+        answers.every((a) => a === text),
+        JSON.stringify(answers.filter((a) => a !== text).slice(0, 3)),
+    );
+    t.check(
+        "traffic: requests reach both pods (each pod's http-echo logged some)",
+        pods.length === 2 && after.every((n, i) => n > before[i]),
+        pods.map((p, i) => `${p.metadata.name}: ${after[i] - before[i]}`).join(", "),
+    );
+}
+
+/** With a canary: its Service answers the canary's text, the stable Service never does. */
+export async function canaryTrafficChecks(t: Tally, stableText: string, canaryText: string): Promise<void> {
+    const canary = await until(() => echoPods("http-echo-canary").length > 0 && get("http://veri-service-canary") === canaryText);
+    t.check("traffic: veri-service-canary answers with the canary's text", canary);
+    // kwok marks a pod Ready at once; its sandbox starts within the supervisor's 2 s poll: wait for
+    // every stable pod's process first (the readiness a probe would give).
+    const stablePods = echoPods("http-echo");
+    await until(() => stablePods.every((p) => get(`http://${p.status.podIP}:5678/`) === stableText));
+    const stable = Array.from({ length: 20 }, () => get("http://veri-service"));
+    t.check(
+        "traffic: veri-service answers with the stable text only (20 requests)",
+        stable.every((a) => a === stableText),
+        JSON.stringify([...new Set(stable)]),
+    );
+}
+
+/** After destroy: nothing answers, and no pod sandbox is left. */
+export async function goneChecks(t: Tally, clusterIpUrl: string): Promise<void> {
+    const sandboxes = () =>
+        spawnSync("ip", ["netns", "list"], { encoding: "utf8" })
+            .stdout.split("\n")
+            .filter((l) => l.startsWith("ee-p"));
+    t.check("traffic: after destroy no pod sandbox is left", await until(() => sandboxes().length === 0), sandboxes().join(", "));
+    t.check("traffic: after destroy the Service URL answers nothing", get(clusterIpUrl) === undefined);
+}
