@@ -17,7 +17,7 @@ etcd_port=${ECHO_EXPOSURE_ETCD_PORT:-12379}
 # outputs print would then lead onto a real network (cluster:up refuses to start).
 pod_cidr=10.244.0.0/16
 service_cidr=10.96.0.0/16
-simulated_cidr=203.0.113.0/24
+simulated_cidr=198.51.100.0/24
 # The kube context Pulumi.dev.yaml names (kubernetes:context), so the stack runs unmodified.
 context=kind-echo
 
@@ -33,18 +33,58 @@ start() {
 
 kubectl_() { "$bin/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 
-# The first range that holds or overlaps an address of this machine's interfaces (ip -o addr), else nothing.
+# The first range that meets something this machine uses, else nothing: an interface's network, a
+# route's destination (the tier's own unreachable routes aside), the default gateway, a name server
+# (/etc/resolv.conf), an address in /etc/hosts, or where the registries resolve to (the Go module
+# proxy, the npm registry, Debian's mirror). Found the hard way: on this machine those three resolve
+# to 203.0.113.80, in TEST-NET-3, so an unreachable route for that range cut them off.
 overlapping_range() {
   python3 - "$@" <<'PY'
-import ipaddress, subprocess, sys
+import ipaddress, re, subprocess, sys
 ranges = [ipaddress.ip_network(r) for r in sys.argv[1:]]
-out = subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, check=True).stdout
-for line in out.splitlines():
+used = []
+for line in subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, check=True).stdout.splitlines():
     f = line.split()
-    iface = ipaddress.ip_interface(f[3])
-    for r in ranges:
-        if r.version == iface.version and r.overlaps(iface.network):
-            print(f"{r} (it overlaps {f[3]} on {f[1]})")
+    used.append((ipaddress.ip_interface(f[3]).network, f"{f[3]} on {f[1]}"))
+for family in ("-4", "-6"):
+    for line in subprocess.run(["ip", family, "route"], capture_output=True, text=True, check=True).stdout.splitlines():
+        f = line.split()
+        if "metric 4242" in line:
+            continue
+        if f[0] == "default" and "via" in f:
+            used.append((ipaddress.ip_network(f[f.index("via") + 1]), f"the default gateway {f[f.index('via') + 1]}"))
+        elif f[0] not in ("default", "unreachable", "blackhole", "prohibit"):
+            used.append((ipaddress.ip_network(f[0], strict=False), f"the route to {f[0]}"))
+def addresses(path, pattern):
+    try:
+        return re.findall(pattern, open(path).read(), re.M)
+    except OSError:
+        return []
+for a in addresses("/etc/resolv.conf", r"^nameserver\s+(\S+)"):
+    used.append((ipaddress.ip_network(a), f"the name server {a}"))
+for a in addresses("/etc/hosts", r"^\s*([0-9a-fA-F.:]+)\s"):
+    try:
+        used.append((ipaddress.ip_network(a), f"{a} in /etc/hosts"))
+    except ValueError:
+        pass
+# The registries the project's tools come from, as this machine resolves them (DNS or /etc/hosts).
+import os, socket, urllib.parse
+names = {"proxy.golang.org", "sum.golang.org", "registry.npmjs.org", "deb.debian.org"}
+for url in (os.environ.get("GOPROXY", ""), os.environ.get("npm_config_registry", "")):
+    for part in url.split(","):
+        host = urllib.parse.urlparse(part.strip()).hostname
+        if host:
+            names.add(host)
+for name in sorted(names):
+    try:
+        for info in socket.getaddrinfo(name, None):
+            used.append((ipaddress.ip_network(info[4][0]), f"{info[4][0]}, where {name} is reached"))
+    except OSError:
+        pass
+for r in ranges:
+    for net, what in used:
+        if r.version == net.version and r.overlaps(net) and not net.is_loopback:
+            print(f"{r} (it meets {what})")
             sys.exit(0)
 PY
 }
