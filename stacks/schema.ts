@@ -1,3 +1,4 @@
+import { NGF_JOB_SUFFIX, ngfReleaseName } from "./chartNames";
 import { z } from "zod";
 import { PATH_TYPES } from "../components/routing";
 import { SERVICE_TYPES } from "../components/controllerSettings";
@@ -84,11 +85,15 @@ function chartVersion(artifact: string, def: string, refused: Record<string, str
     );
 }
 
+/** The chart's Services are <release>-controller and <release>-controller-admission (fullnameOverride is the release name). */
+const INGRESS_NGINX_SERVICE_SUFFIXES = ["-controller", "-controller-admission"];
+
 /** What the two installed proxies have in common (components/controllerSettings.ts). */
 function controllerKeys(d: {
     namespace: string;
     releaseName: string;
-    releaseSuffixes: readonly string[];
+    /** The release name's rule and its longest length (what the chart derives from it must fit). */
+    releaseRule: { check: (key: string, raw: unknown) => string; maxLength: number };
     chart: ReturnType<typeof chartVersion>;
     resources: Parameters<typeof resources>[1];
 }) {
@@ -99,9 +104,9 @@ function controllerKeys(d: {
             json: DNS_LABEL,
             default: d.namespace,
         }),
-        releaseName: key((k, x) => helmReleaseName(k, x, d.releaseSuffixes), {
+        releaseName: key(d.releaseRule.check, {
             description: "The Helm release name; the chart names its Services after it.",
-            json: { ...DNS_1035_LABEL, maxLength: Math.min(53, 63 - Math.max(0, ...d.releaseSuffixes.map((s) => s.length))) },
+            json: { ...DNS_1035_LABEL, maxLength: d.releaseRule.maxLength },
             default: d.releaseName,
         }),
         chartVersion: d.chart,
@@ -307,7 +312,10 @@ export const CONFIG_SHAPE = {
                         namespace: "ingress-nginx",
                         // fullnameOverride is the release name: the chart's Services are <name>-controller and -controller-admission.
                         releaseName: "ingress-nginx",
-                        releaseSuffixes: ["-controller", "-controller-admission"],
+                        releaseRule: {
+                            check: (k, x) => helmReleaseName(k, x, INGRESS_NGINX_SERVICE_SUFFIXES),
+                            maxLength: 63 - Math.max(...INGRESS_NGINX_SERVICE_SUFFIXES.map((x) => x.length)),
+                        },
                         // The project's final release. Charts before 4.11.5 / 4.12.1 are open to
                         // CVE-2025-1974 (unauthenticated RCE through the admission webhook).
                         chart: chartVersion(ARTIFACTS.ingressNginx, "4.15.1"),
@@ -354,7 +362,8 @@ export const CONFIG_SHAPE = {
                     ...controllerKeys({
                         namespace: "nginx-gateway",
                         releaseName: "ngf",
-                        releaseSuffixes: [],
+                        // Its pre-install Job is <fullname>-cert-generator (stacks/chartNames.ts).
+                        releaseRule: { check: ngfReleaseName, maxLength: 63 - NGF_JOB_SUFFIX.length },
                         // NGINX Gateway Fabric 2.6.7 (NGINX 1.31.3) supports Gateway API 1.5.1 and
                         // carries #5279, so its data-plane pods meet the restricted Pod Security
                         // Standard. Its chart declares kubeVersion >= 1.31.0-0.

@@ -1,3 +1,4 @@
+import { CERT_MANAGER_CLUSTER_OBJECTS, clusterObjectClash, ingressNginxClusterObjects, InstalledChart, ngfClusterObjects } from "./chartNames";
 import * as pulumi from "@pulumi/pulumi";
 import { SSL_REDIRECT } from "../components/ingressNginxAnnotations";
 import { providedTlsAnnotation } from "../components/routeUrls";
@@ -153,6 +154,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             });
         });
         if (certManager?.install) check(() => certManagerNamespace(on, namespace, ingress, gateway, certManager.namespace));
+        check(() => chartsApart(on, ingress, gateway, certManager?.install === true));
         check(() => nodePortsOnce(on, c.nodePort, ingress, gateway));
         check(() => gatewayRedirectPort(on, ingress, gateway));
         if (canary) check(() => canaryHeaderFits(on, canary, ingress));
@@ -250,6 +252,38 @@ function certManagerNamespace(on: On, namespace: string, ingress: IngressSetting
     if (taken.includes(certManagerNamespace)) {
         throw new ConfigError("certManager.namespace", certManagerNamespace, `a namespace of its own (not ${taken.map((t) => `'${t}'`).join(" or ")})`);
     }
+}
+
+/**
+ * The charts the stack installs must not make the same cluster-scoped object (stacks/chartNames.ts):
+ * cert-manager's names are fixed, so the proxies' release names give way.
+ */
+function chartsApart(on: On, ingress: IngressSettings, gateway: GatewaySettings, certManager: boolean): void {
+    const charts: InstalledChart[] = [
+        ...(certManager ? [{ chart: "cert-manager", key: "certManager", value: "cert-manager", objects: CERT_MANAGER_CLUSTER_OBJECTS }] : []),
+        ...(installs(on, "ingress", ingress.controller.install)
+            ? [
+                  {
+                      chart: "ingress-nginx",
+                      key: "ingress.controller.releaseName",
+                      value: ingress.controller.releaseName,
+                      objects: ingressNginxClusterObjects(ingress.controller.releaseName, ingress.className),
+                  },
+              ]
+            : []),
+        ...(installsGateway(on, gateway)
+            ? [
+                  {
+                      chart: "nginx-gateway-fabric",
+                      key: "gateway.controller.releaseName",
+                      value: gateway.controller.releaseName,
+                      objects: ngfClusterObjects(gateway.controller.releaseName, gateway.className),
+                  },
+              ]
+            : []),
+    ];
+    const clash = clusterObjectClash(charts);
+    if (clash) throw clash;
 }
 
 function nodePortsOnce(on: On, nodePort: number | undefined, ingress: IngressSettings, gateway: GatewaySettings): void {

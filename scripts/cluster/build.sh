@@ -78,6 +78,8 @@ build kubernetes "$(k8s_ldflags)" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/ku
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl k8s.io/kubernetes/cmd/kube-proxy
 # The echo pods' own program, run in their sandboxes (scripts/cluster/pods.sh): seconds to build.
 build http-echo "-s -w" github.com/hashicorp/http-echo
+# Cluster DNS for the traffic tier (its kubernetes plugin); about 5 minutes cold.
+build coredns "-s -w" github.com/coredns/coredns
 build kwok "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$K8S_VERSION" \
   sigs.k8s.io/kwok/cmd/kwok
 build helm "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm

@@ -137,7 +137,8 @@ def main():
     while True:
         live = set()
         pods = echo_pods()
-        write_hosts(pods)
+        if os.environ.get("DNS_STANDIN") == "1":
+            write_hosts(pods)
         for pod in pods:
             uid = pod["metadata"]["uid"]
             running = pod.get("status", {}).get("phase") == "Running" and pod["status"].get("podIP") and not pod["metadata"].get("deletionTimestamp")

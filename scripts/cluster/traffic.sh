@@ -9,8 +9,9 @@
 #   - one "node" network namespace, ee-node, holding the bridge ee-br0 (10.244.255.254/16, the
 #     pods' gateway) with forwarding on: kube-proxy's nftables rules live there, not in the root
 #     namespace, whose forwarding and firewall stay as they are;
-#   - a namespace per echo pod, at the IP kwok gave it (scripts/cluster/pods.sh), and ee-client,
-#     a pod-like namespace the tests send every request from (10.244.255.253);
+#   - a namespace per echo pod, at the IP kwok gave it (scripts/cluster/pods.py), and ee-client,
+#     a pod-like namespace the tests send every request from (10.244.255.253), whose name server
+#     is CoreDNS on the node's address (or, without its build, a hosts file stands in);
 #   - no link between the root namespace and these: in the root namespace the pod, Service and
 #     simulated ranges are unreachable routes, so nothing for them can leave the machine.
 # kube-proxy reaches the API server (127.0.0.1 of the root namespace) through socat: it listens on
@@ -66,8 +67,21 @@ up() {
   start kube-proxy ip netns exec "$node_ns" "$bin/kube-proxy" --kubeconfig="$kubeconfig" --proxy-mode=nftables \
     --hostname-override="$node" --cluster-cidr="$pod_cidr" --nodeport-addresses="$gateway_ip/32" --masquerade-all \
     --conntrack-max-per-core=0 --metrics-bind-address=127.0.0.1:10249 --healthz-bind-address=127.0.0.1:10256
-  start traffic-pods env STATE="$state" BIN="$bin" KUBECONFIG_FILE="$kubeconfig" CLIENT_NS="$client_ns" python3 "$here/scripts/cluster/pods.py"
-  echo "cluster:up: traffic tier: $node_ns (kube-proxy on node $node), pods at their kwok IPs, requests from $client_ns"
+  # Cluster DNS: CoreDNS with its kubernetes plugin on the node's address, ee-client's name server,
+  # searching as a pod of the echo namespace does. Without the build, a hosts file stands in.
+  local dns_standin=1
+  if [ -x "$bin/coredns" ]; then
+    mkdir -p "$state/coredns" /etc/netns/"$client_ns"
+    printf 'cluster.local:53 {\n    bind %s\n    kubernetes cluster.local {\n        kubeconfig %s %s\n    }\n}\n' \
+      "$gateway_ip" "$kubeconfig" "$context" >"$state/coredns/Corefile"
+    start coredns ip netns exec "$node_ns" "$bin/coredns" -conf "$state/coredns/Corefile"
+    printf 'nameserver %s\nsearch echo.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n' "$gateway_ip" \
+      >/etc/netns/"$client_ns"/resolv.conf
+    dns_standin=0
+  fi
+  start traffic-pods env STATE="$state" BIN="$bin" KUBECONFIG_FILE="$kubeconfig" CLIENT_NS="$client_ns" DNS_STANDIN="$dns_standin" \
+    python3 "$here/scripts/cluster/pods.py"
+  echo "cluster:up: traffic tier: $node_ns (kube-proxy on node $node), pods at their kwok IPs, requests from $client_ns, DNS $([ "$dns_standin" = 0 ] && echo CoreDNS || echo "a hosts file (stand-in)")"
 }
 
 # attach NS IP HOSTVETH: a namespace with IP on the bridge, its default route via the bridge.
@@ -86,7 +100,7 @@ attach() {
 
 down() {
   local name pid
-  for name in traffic-pods kube-proxy traffic-apiserver-relay traffic-root-ns-holder; do
+  for name in traffic-pods coredns kube-proxy traffic-apiserver-relay traffic-root-ns-holder; do
     if running "$name"; then
       pid=$(cat "$pids/$name")
       kill -9 "$pid" 2>/dev/null

@@ -60,7 +60,7 @@ export async function trafficChecks(t: Tally, outputs: Record<string, any>, text
     const pods = echoPods("http-echo");
     const atPods = await until(() => pods.length > 0 && pods.every((p) => get(`http://${p.status.podIP}:5678/`) === text));
     t.check("traffic: each echo pod's http-echo answers at its kwok IP with the stack's text", atPods, pods.map((p) => p.status.podIP).join(", "));
-    // urls.clusterIP is the Service's DNS name: the hosts file stands in for cluster DNS (pods.py).
+    // urls.clusterIP is the Service's DNS name: CoreDNS resolves it (or the hosts file standing in).
     t.check("traffic: urls.clusterIP answers through kube-proxy (ClusterIP)", await until(() => get(outputs.urls.clusterIP) === text), outputs.urls.clusterIP);
     // urls.nodePort names localhost (kind maps it to the node): here the node is ee-node's bridge address.
     const nodePort = new URL(outputs.urls.nodePort);

@@ -1,7 +1,16 @@
 import * as assert from "assert";
 import { ConfigError } from "../../config/errors";
 import { pinnedImage } from "../../stacks/kubernetesValues";
+import {
+    CERT_MANAGER_CLUSTER_OBJECTS,
+    clusterObjectClash,
+    ingressNginxClusterObjects,
+    ngfClusterObjects,
+    ngfFullname,
+    ngfReleaseName,
+} from "../../stacks/chartNames";
 import { ingressNginxRoutes } from "../../stacks/controllerRules";
+import { itRejects } from "../support/badConfig";
 import { ingressAnnotations } from "../../stacks/ingress";
 import { parseRoutes } from "../../stacks/routes";
 import { CONFIG_SHAPE } from "../../stacks/schema";
@@ -32,6 +41,77 @@ describe("hostile configs, round 2 (issue 24)", () => {
         for (const path of ["/a.b", "/.well-known/x", "/a/..b", "/v1.0/"]) {
             it(`accepts ${path}`, () => assert.strictEqual(parseRoutes("routing", { path, pathType: "Prefix", sslRedirect: true }).routes[0].path, path));
         }
+    });
+
+    describe("2. NGF release names whose pre-install Job name passes 63 characters", () => {
+        const name = (n: number, withChart = false) => (withChart ? "nginx-gateway-fabric" : "").padStart(n, "a");
+        for (const [release, fullname] of [
+            ["ngf", "ngf-nginx-gateway-fabric"],
+            ["my-nginx-gateway-fabric", "my-nginx-gateway-fabric"],
+        ]) {
+            it(`${release}: the chart's fullname is ${fullname}`, () => assert.strictEqual(ngfFullname(release), fullname));
+        }
+        for (const release of [name(27), name(48, true), "ngf"])
+            it(`accepts ${release.length} characters (${release})`, () => assert.strictEqual(ngfReleaseName("k", release), release));
+        for (const release of [name(28), name(40), name(53), name(49, true)]) {
+            it(`refuses ${release.length} characters`, () =>
+                refuses(
+                    () => ngfReleaseName("gateway.controller.releaseName", release),
+                    "gateway.controller.releaseName",
+                    /at most 27 characters, or 48 when it contains 'nginx-gateway-fabric'.*cert-generator/,
+                ));
+        }
+        itRejects({
+            why: "a 40-character NGF release name",
+            config: { exposures: "gateway", gateway: { controller: { releaseName: name(40) } } },
+            key: "gateway.controller.releaseName",
+            value: name(40),
+            allowed: /job-name label/,
+        });
+    });
+
+    describe("3. two charts that would own the same cluster-scoped object", () => {
+        const ingress = (release: string) => ({
+            chart: "ingress-nginx",
+            key: "ingress.controller.releaseName",
+            value: release,
+            objects: ingressNginxClusterObjects(release, "nginx"),
+        });
+        const ngf = (release: string) => ({
+            chart: "nginx-gateway-fabric",
+            key: "gateway.controller.releaseName",
+            value: release,
+            objects: ngfClusterObjects(release, "nginx"),
+        });
+        const cm = { chart: "cert-manager", key: "certManager", value: "cert-manager", objects: CERT_MANAGER_CLUSTER_OBJECTS };
+        for (const [why, charts, said] of [
+            [
+                "ingress-nginx named as NGF's fullname",
+                [ingress("ngf-nginx-gateway-fabric"), ngf("ngf")],
+                /ClusterRole 'ngf-nginx-gateway-fabric'.*Helm refuses the second release/,
+            ],
+            [
+                "ingress-nginx's admission hook named as NGF's fullname",
+                [ingress("nginx-gateway-fabric"), ngf("nginx-gateway-fabric-admission")],
+                /ClusterRole 'nginx-gateway-fabric-admission'.*admission hook would delete/,
+            ],
+            ["ingress-nginx named as a cert-manager ClusterRole", [cm, ingress("cert-manager-cainjector")], /ClusterRole 'cert-manager-cainjector'/],
+            ["ingress-nginx named cert-manager-view", [cm, ingress("cert-manager-view")], /ClusterRole 'cert-manager-view'/],
+        ] as const) {
+            it(`refuses ${why}`, () => {
+                const clash = clusterObjectClash([...charts]);
+                assert.ok(clash && clash.key === charts[charts.length - 1].key && said.test(clash.allowed), clash?.message);
+            });
+        }
+        it("lets distinct names through (the defaults, and an IngressClass named as the GatewayClass)", () =>
+            assert.strictEqual(clusterObjectClash([cm, ingress("ingress-nginx"), ngf("ngf")]), undefined));
+        itRejects({
+            why: "an ingress-nginx release named as NGF's ClusterRole, through the program",
+            config: { exposures: "ingress,gateway", ingress: { controller: { releaseName: "ngf-nginx-gateway-fabric" } } },
+            key: "gateway.controller.releaseName",
+            value: "ngf",
+            allowed: /ClusterRole 'ngf-nginx-gateway-fabric'/,
+        });
     });
 
     describe("4. registry ports outside 1-65535", () => {
