@@ -409,13 +409,42 @@ export const NGF_RESERVED_PORTS: Record<number, string> = {
 /** NGF's internal locations; it refuses route paths that start with it. */
 export const NGF_INTERNAL_PATH_PREFIX = "/_ngf-internal";
 
-/** The name NGF gives a Gateway's data-plane Service and Deployment (truncated and hashed past 63 characters). */
-export function ngfResourceName(gatewayName: string, className: string): string {
-    const full = `${gatewayName}-${className}`;
+/**
+ * NGF's names for what it derives from a name (`internal/framework/controller/resource.go`
+ * truncateAndHashName): `<name>-<suffix>`, and past 63 characters the name cut short, its trailing
+ * '-' removed, and the first 8 hex digits of the whole name's sha256 put before the suffix.
+ */
+export function ngfName(name: string, suffix: string): string {
+    const full = `${name}-${suffix}`;
     if (full.length <= 63) return full;
     const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
-    const room = 63 - 2 - 8 - className.length;
-    return `${gatewayName.slice(0, Math.max(0, room)).replace(/-+$/, "")}-${hash}-${className}`;
+    const room = 63 - 2 - 8 - suffix.length;
+    return `${name.slice(0, Math.max(0, room)).replace(/-+$/, "")}-${hash}-${suffix}`;
+}
+
+/** The name NGF gives a Gateway's data-plane Service and Deployment: `<gateway>-<class>`, hashed past 63. */
+export function ngfResourceName(gatewayName: string, className: string): string {
+    return ngfName(gatewayName, className);
+}
+
+/**
+ * What NGF's provisioner creates for a Gateway, by kind, in the Gateway's namespace
+ * (`internal/controller/provisioner/objects.go`): the data plane's Deployment (or DaemonSet),
+ * Service, ServiceAccount and HorizontalPodAutoscaler share the base name; its two ConfigMaps and
+ * the agent's TLS Secret (the chart's default `agent-tls`, which the program keeps) are named from
+ * it. The provisioner creates or updates each by name, without asking who owns it.
+ */
+export function ngfProvisionedNames(gatewayName: string, className: string): Record<string, string[]> {
+    const base = ngfName(gatewayName, className);
+    return {
+        Deployment: [base],
+        DaemonSet: [base],
+        Service: [base],
+        ServiceAccount: [base],
+        HorizontalPodAutoscaler: [base],
+        ConfigMap: [ngfName(base, "includes-bootstrap"), ngfName(base, "agent-config")],
+        Secret: [ngfName(base, "agent-tls")],
+    };
 }
 
 // ---------------------------------------------------------------------------------------------

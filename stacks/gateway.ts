@@ -1,5 +1,5 @@
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
-import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfResourceName } from "./controllerRules";
+import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfProvisionedNames, ngfResourceName } from "./controllerRules";
 import { parseControllerCommon } from "./controller";
 import { ConfigError } from "../config/errors";
 import { ParsedRoutes, routeKey, routingPrefix } from "./routes";
@@ -25,13 +25,13 @@ const HTTPROUTE_PATH_RULES: { breaks: (path: string) => boolean; says: string }[
 /**
  * Reads the `gateway` key. The routing (hosts, paths, TLS) is the one the Ingress uses, shared.
  * `exposed` is undefined when gateway is not an exposure (its checks then do not apply); else the
- * echo namespace's Service names, which NGF's data-plane Service must not take. `set` says which
+ * objects the program names in the echo namespace, which NGF's data-plane objects must not take. `set` says which
  * of name and className the user set (the parsed values always have them, from their defaults).
  */
 export function parseGateway(
     o: Config["gateway"],
     routing: ParsedRoutes,
-    exposed?: { serviceNames: string[] },
+    exposed?: { objects: NamespacedObject[] },
     set: { name?: boolean; className?: boolean } = {},
 ): GatewaySettings {
     const settings: GatewaySettings = {
@@ -95,7 +95,7 @@ export function parseGateway(
         }
     });
     if (on) routeLimits(routing, !settings.existing);
-    if (exposed && !settings.existing) dataPlaneName(set, settings, exposed.serviceNames);
+    if (exposed && !settings.existing) dataPlaneNames(set, settings, exposed.objects);
     return settings;
 }
 
@@ -133,21 +133,34 @@ function routeLimits(routing: ParsedRoutes, declaresGateway: boolean): void {
     );
 }
 
+/** An object the program declares (or names) in the echo namespace, and the key its name comes from. */
+export interface NamespacedObject {
+    kind: string;
+    name: string;
+    /** The key the name comes from; none for the names the program fixes (its Deployments). */
+    key?: string;
+}
+
 /**
- * NGINX Gateway Fabric names the declared Gateway's data-plane Service (and Deployment)
- * `<gateway.name>-<gateway.className>` in the echo namespace, where the program's Services are
- * `<serviceName>`, `-nodeport` and `-lb` (settings.ts passes them): one Service would overwrite the other.
+ * NGINX Gateway Fabric's provisioner creates the declared Gateway's data-plane objects in the
+ * Gateway's (the echo) namespace and takes over any object of the same kind and name: it creates or
+ * updates each by name with no ownership check, and deletes them by name when the Gateway is invalid.
+ * So none of them may be one of the program's own (its Deployments, Services and TLS Secrets).
  */
-function dataPlaneName(set: { name?: boolean; className?: boolean }, settings: GatewaySettings, services: string[]): void {
-    const dataPlane = ngfResourceName(settings.name, settings.className);
-    if (!services.includes(dataPlane)) return;
+function dataPlaneNames(set: { name?: boolean; className?: boolean }, settings: GatewaySettings, objects: NamespacedObject[]): void {
+    const provisioned = ngfProvisionedNames(settings.name, settings.className);
+    const clash = objects.find((o) => provisioned[o.kind]?.includes(o.name));
+    if (!clash) return;
     // Name the key the user set that makes the names meet.
-    const key = set.name ? "gateway.name" : set.className ? "gateway.className" : "serviceName";
-    const value = key === "gateway.name" ? settings.name : key === "gateway.className" ? settings.className : services[0];
+    const key = set.name || !clash.key ? "gateway.name" : set.className ? "gateway.className" : clash.key;
+    const value = key === "gateway.name" ? settings.name : key === "gateway.className" ? settings.className : clash.name;
+    const base = ngfResourceName(settings.name, settings.className);
     throw new ConfigError(
         key,
         value,
-        `names that keep the Gateway's data-plane Service apart from the program's: NGINX Gateway Fabric names it '<gateway.name>-<gateway.className>' in the Gateway's (the echo) namespace, here '${dataPlane}', which is already a Service of the program there (from serviceName: ${services.join(", ")})`,
+        `names that keep the Gateway's data-plane objects apart from the program's: NGINX Gateway Fabric names them after '<gateway.name>-<gateway.className>' in the Gateway's (the echo) namespace ` +
+            `(Deployment, Service, ServiceAccount, HorizontalPodAutoscaler '${base}', ConfigMaps ${provisioned.ConfigMap.map((n) => `'${n}'`).join(" and ")}, Secret '${provisioned.Secret[0]}'), ` +
+            `and takes over an object of the same kind and name: here ${clash.kind} '${clash.name}', which is already the program's there (${clash.key ? `from ${clash.key}` : "a name the program fixes"})`,
     );
 }
 

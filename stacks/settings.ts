@@ -4,9 +4,10 @@ import { SSL_REDIRECT } from "../components/ingressNginxAnnotations";
 import { providedTlsAnnotation } from "../components/routeUrls";
 import { ConfigError, ConfigErrors } from "../config/errors";
 import { CertManagerSettings, parseCertManager } from "./certManager";
-import { GatewaySettings, parseGateway } from "./gateway";
+import { GatewaySettings, NamespacedObject, parseGateway } from "./gateway";
 import { IngressSettings, parseIngress } from "./ingress";
 import { parseRouting, readRoutes, RoutingSettings } from "./routing";
+import { ParsedRoutes, routingPrefix } from "./routes";
 import { secretKeys } from "./secrets";
 import type { ParityMode } from "../routing/parity";
 import * as kv from "./kubernetesValues";
@@ -17,7 +18,7 @@ import { CanarySettings, parseCanary } from "./canary";
 import { Config, CONFIG_SHAPE, configSchema, Exposure, PullPolicy } from "./schema";
 import { errorsOf, takesStructure } from "../config/schemaKit";
 import { GATEWAY_API_LIMITS } from "./controllerRules";
-import { serviceNames, serviceSuffixes } from "../components/names";
+import { NAMES, serviceNames, serviceSuffixes } from "../components/names";
 
 export { CONFIG_KEYS, EXPOSURES, PULL_POLICIES } from "./schema";
 export type { Exposure, PullPolicy } from "./schema";
@@ -113,7 +114,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
             parseGateway(
                 c.gateway,
                 on("gateway") ? routes : { routes: [], tls: [], prefix: routes.prefix },
-                on("gateway") ? { serviceNames: serviceNames(service.name, uses) } : undefined,
+                on("gateway") ? { objects: echoNamespaceObjects(service.name, uses, routes) } : undefined,
                 { name: isSet(rawAt(raw, "gateway", "name")), className: isSet(rawAt(raw, "gateway", "className")) },
             ),
         );
@@ -194,6 +195,20 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
 }
 
 /** One ConfigError as it is; several as one error that lists each, in the order they were found. */
+/** What the program names in the echo namespace that NGF's provisioner could also name there. */
+function echoNamespaceObjects(
+    serviceName: string,
+    uses: { nodePort: boolean; loadBalancer: boolean; canary: boolean },
+    routes: ParsedRoutes,
+): NamespacedObject[] {
+    return [
+        ...serviceNames(serviceName, uses).map((name) => ({ kind: "Service", name, key: "serviceName" })),
+        { kind: "Deployment", name: NAMES.app },
+        ...(uses.canary ? [{ kind: "Deployment", name: NAMES.canaryApp }] : []),
+        ...routes.tls.map((t, i) => ({ kind: "Secret", name: t.secretName, key: `${routingPrefix(routes)}.tls[${i}].secretName` })),
+    ];
+}
+
 function configErrors(errors: ConfigError[]): Error {
     if (errors.length === 1) return errors[0];
     return new ConfigErrors(errors);

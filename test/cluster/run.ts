@@ -467,6 +467,8 @@ function checkClean(t: Tally, name: string): void {
     t.check(`${name}: destroy removes the Gateway API CRDs it installed`, gatewayApi.length === 0, gatewayApi.join(", "));
 }
 
+const RENAMED_GATEWAY = "http-echo";
+
 /** staging and prod: their placeholders replaced by test values, then up and destroy. */
 async function otherStack(t: Tally, name: string, backend: string): Promise<void> {
     console.log(`${name}:`);
@@ -475,7 +477,10 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
             .replace(/kubernetes:context: \S+/, `kubernetes:context: ${CONTEXT}`)
             .replace(/platform-team@your-company\.invalid/, "platform-team@echo-exposure-tests.dev")
             // The placeholder hosts, which the program warns about (and a warning fails the run).
-            .replace(/(echo(?:\.staging)?)\.example\.com/g, "$1.echo-exposure-tests.dev"),
+            .replace(/(echo(?:\.staging)?)\.example\.com/g, "$1.echo-exposure-tests.dev")
+            // Issue 24.7: staging's Gateway renamed so that NGF's data-plane objects are named
+            // `http-echo-nginx`, beside the program's Deployment `http-echo`: accepted.
+            .replace(/^( {2})echo-exposure:gateway:\n/m, name === "staging" ? `$1echo-exposure:gateway:\n$1$1name: ${RENAMED_GATEWAY}\n` : "$&"),
     );
     const stack = await openStack(name, dir, backend);
     const up = await t.step(`up ${name}`, () => quietly(t, `${name}: up`, (onEvent) => stack.up({ onEvent, onOutput: logTo(name) })));
@@ -486,6 +491,10 @@ async function otherStack(t: Tally, name: string, backend: string): Promise<void
             lbs.length > 0 && lbs.every((s) => s.status.loadBalancer?.ingress?.length > 0),
             lbs.map((s) => s.metadata.name).join(", "),
         );
+        if (name === "staging") {
+            const gateways = listObjects("gateways.gateway.networking.k8s.io", "echo").map((g) => g.metadata.name);
+            t.check(`staging: the renamed Gateway ${RENAMED_GATEWAY} is accepted and declared`, gateways.includes(RENAMED_GATEWAY), gateways.join(", "));
+        }
         const urls = up.outputs.urls?.value ?? {};
         t.check(
             `${name}: every URL parses`,

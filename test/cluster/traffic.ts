@@ -42,7 +42,38 @@ export async function until(ok: () => boolean): Promise<boolean> {
     return ok();
 }
 
-const echoPods = (app: string) => listObjects("pods", "echo").filter((p) => p.metadata.labels?.app === app && p.status.phase === "Running" && p.status.podIP);
+const echoPods = (app: string) =>
+    listObjects("pods", "echo").filter(
+        (p) => p.metadata.labels?.app === app && p.status.phase === "Running" && p.status.podIP && !p.metadata.deletionTimestamp,
+    );
+
+/** The ready endpoint addresses the Service's EndpointSlices list (what kube-proxy programs). */
+function readyEndpoints(service: string): string[] {
+    return listObjects("endpointslices", "echo")
+        .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === service)
+        .flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready !== false).flatMap((e: any) => e.addresses))
+        .sort();
+}
+
+/**
+ * Waits until the Service's endpoints are exactly the running pods, each pod's process answers, and
+ * 5 requests in a row through the Service answer: after a rollout or a scale, the endpointslice
+ * controller and kube-proxy follow the API server a moment later, as on any cluster.
+ */
+async function settled(service: string, app: string, text: string): Promise<any[]> {
+    let pods: any[] = [];
+    await until(() => {
+        pods = echoPods(app);
+        const ips = pods.map((p) => p.status.podIP).sort();
+        return (
+            pods.length > 0 &&
+            JSON.stringify(readyEndpoints(service)) === JSON.stringify(ips) &&
+            pods.every((p) => get(`http://${p.status.podIP}:5678/`) === text) &&
+            Array.from({ length: 5 }).every(() => get(`http://${service}`) === text)
+        );
+    });
+    return pods;
+}
 
 /** How many requests each echo pod's http-echo has logged (pods.py writes one log per pod). */
 function requestsLogged(pod: string): number {
@@ -81,8 +112,7 @@ export async function trafficChecks(t: Tally, outputs: Record<string, any>, text
 
 /** With replicas 2: requests to the Service reach both pods (each pod's http-echo logs its own). */
 export async function spreadChecks(t: Tally, outputs: Record<string, any>, text: string): Promise<void> {
-    const pods = echoPods("http-echo");
-    await until(() => pods.every((p) => get(`http://${p.status.podIP}:5678/`) === text));
+    const pods = await settled("veri-service", "http-echo", text);
     const before = pods.map((p) => requestsLogged(p.metadata.name));
     const answers = Array.from({ length: 40 }, () => get(outputs.urls.clusterIP));
     const after = pods.map((p) => requestsLogged(p.metadata.name));
@@ -103,9 +133,8 @@ export async function canaryTrafficChecks(t: Tally, stableText: string, canaryTe
     const canary = await until(() => echoPods("http-echo-canary").length > 0 && get("http://veri-service-canary") === canaryText);
     t.check("traffic: veri-service-canary answers with the canary's text", canary);
     // kwok marks a pod Ready at once; its sandbox starts within the supervisor's 2 s poll: wait for
-    // every stable pod's process first (the readiness a probe would give).
-    const stablePods = echoPods("http-echo");
-    await until(() => stablePods.every((p) => get(`http://${p.status.podIP}:5678/`) === stableText));
+    // every stable pod's process and the Service's endpoints first (the readiness a probe would give).
+    await settled("veri-service", "http-echo", stableText);
     const stable = Array.from({ length: 20 }, () => get("http://veri-service"));
     t.check(
         "traffic: veri-service answers with the stable text only (20 requests)",

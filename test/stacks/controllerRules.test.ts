@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfResourceName, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
+import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfProvisionedNames, ngfResourceName, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
 import { ConfigError } from "../../config/errors";
 import { CrdCatalog } from "../support/crdValidation";
 import { runProgram, StackConfig } from "../support/program";
@@ -388,20 +388,20 @@ describe("controller rules (issue 17)", () => {
         });
     });
 
-    describe("the Gateway's data-plane Service, <gateway.name>-<gateway.className>, is not one of the program's", () => {
+    describe("the Gateway's data-plane objects, named after <gateway.name>-<gateway.className>, are none of the program's", () => {
         itRejects({
             why: "gateway veri + class service, which NGF names veri-service",
             config: { exposures: "gateway", gateway: { name: "veri", className: "service" } },
             key: "gateway.name",
             value: "veri",
-            allowed: /'veri-service', which is already a Service of the program/,
+            allowed: /Service 'veri-service', which is already the program's there \(from serviceName\)/,
         });
         itRejects({
             why: "a serviceName equal to the default data-plane Service echo-gateway-nginx",
             config: { exposures: "gateway", serviceName: "echo-gateway-nginx" },
             key: "serviceName",
             value: "echo-gateway-nginx",
-            allowed: /NGINX Gateway Fabric names it '<gateway\.name>-<gateway\.className>'/,
+            allowed: /NGINX Gateway Fabric names them after '<gateway\.name>-<gateway\.className>'/,
         });
         itRejects({
             why: "a class that makes it the NodePort Service",
@@ -416,6 +416,65 @@ describe("controller rules (issue 17)", () => {
             key: "gateway.name",
             value: "veri-service",
             allowed: /veri-service-lb/,
+        });
+        itRejects({
+            why: "gateway http + class echo, which NGF's Deployment would take from the echo Deployment",
+            config: { exposures: "gateway", gateway: { name: "http", className: "echo" } },
+            key: "gateway.name",
+            value: "http",
+            allowed: /Deployment 'http-echo', which is already the program's there \(a name the program fixes\)/,
+        });
+        itRejects({
+            why: "a class that makes it the canary's Deployment",
+            config: { exposures: "gateway", canary: { weight: 10, text: "canary" }, gateway: { name: "http-echo", className: "canary" } },
+            key: "gateway.name",
+            value: "http-echo",
+            allowed: /Deployment 'http-echo-canary'/,
+        });
+        itRejects({
+            why: "a TLS Secret named as NGF's agent TLS Secret copy (echo-gateway-nginx-agent-tls)",
+            config: {
+                exposures: "gateway",
+                routing: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-gateway-nginx-agent-tls" }] },
+            },
+            key: "routing.tls[0].secretName",
+            value: "echo-gateway-nginx-agent-tls",
+            allowed: /Secret 'echo-gateway-nginx-agent-tls'/,
+        });
+        it("accepts the same names for other kinds, and the canary's name without a canary", async () => {
+            await runProgram({ exposures: "gateway", gateway: { name: "http-echo", className: "canary" } });
+            await runProgram({
+                exposures: "gateway",
+                routing: { hosts: ["echo.example.com"], tls: [{ hosts: ["echo.example.com"], secretName: "echo-gateway-nginx" }] },
+            });
+        });
+        describe("what NGF 2.6.7's provisioner names, by kind (provisioner/objects.go)", () => {
+            // The hashed names are those of an independent port of resource.go checked against its resource_test.go.
+            const cases: { gateway: string; className: string; kind: string; names: string[] }[] = [
+                { gateway: "gateway", className: "nginx", kind: "Deployment", names: ["gateway-nginx"] },
+                { gateway: "gateway", className: "nginx", kind: "ServiceAccount", names: ["gateway-nginx"] },
+                { gateway: "gateway", className: "nginx", kind: "ConfigMap", names: ["gateway-nginx-includes-bootstrap", "gateway-nginx-agent-config"] },
+                { gateway: "gateway", className: "nginx", kind: "Secret", names: ["gateway-nginx-agent-tls"] },
+                // The derived names hash the already-hashed base again once they pass 63.
+                { gateway: "g".repeat(50), className: "nginx", kind: "Service", names: [`${"g".repeat(50)}-nginx`] },
+                { gateway: "g".repeat(50), className: "nginx", kind: "Secret", names: [`${"g".repeat(44)}-8f9f5ec6-agent-tls`] },
+                {
+                    gateway: "g".repeat(60),
+                    className: "nginx",
+                    kind: "ConfigMap",
+                    names: [`${"g".repeat(35)}-c2440373-includes-bootstrap`, `${"g".repeat(41)}-9f4c7e44-agent-config`],
+                },
+            ];
+            for (const c of cases) {
+                it(`${c.kind} of ${c.gateway.length > 20 ? `${c.gateway.length} g's` : c.gateway}/${c.className}`, () => {
+                    const names = ngfProvisionedNames(c.gateway, c.className)[c.kind];
+                    assert.deepStrictEqual(names, c.names);
+                    assert.ok(
+                        names.every((n) => n.length <= 63),
+                        names.join(", "),
+                    );
+                });
+            }
         });
         it("names it as NGF does, hashing names past 63 characters", () => {
             assert.strictEqual(ngfResourceName("echo-gateway", "nginx"), "echo-gateway-nginx");
