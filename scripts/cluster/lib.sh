@@ -11,6 +11,8 @@ kubeconfig=$state/kubeconfig
 # Loopback only. Ports clear of a kind cluster's and of a system etcd's defaults.
 apiserver_port=${ECHO_EXPOSURE_APISERVER_PORT:-16443}
 etcd_port=${ECHO_EXPOSURE_ETCD_PORT:-12379}
+# kwok's kubelet API (port-forward), on the nodes' address 127.0.0.1.
+kubelet_port=${ECHO_EXPOSURE_KUBELET_PORT:-10250}
 # The address ranges the control plane hands out: pod IPs (kwok --cidr), Service IPs
 # (--service-cluster-ip-range) and the simulated load-balancer, Ingress and Gateway addresses that
 # kwok's stages write (scripts/cluster/kwok/). None may be on an interface of this machine: a URL the

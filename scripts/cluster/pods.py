@@ -8,6 +8,8 @@ Only an image of hashicorp/http-echo at 1.0.0 (the version tools/cluster/http-ec
 process; any other stays simulated, and the log says so. A process that dies is started again; a
 pod that is gone loses its process and namespace. Polls every 2 s.
 
+Port-forwarding: a kwok PortForward per pod, whose command connects inside the pod's namespace.
+
 What kwok still decides: phase, Ready and the pod IP (no probe runs: http-echo's /health answers,
 but nothing reads it for readiness).
 """
@@ -72,7 +74,29 @@ def sandbox(pod):
         run("ip", "-n", ns, "link", "set", "eth0", "up")
         run("ip", "-n", ns, "route", "add", "default", "via", GATEWAY)
         log(f"sandbox {ns} for {pod['metadata']['namespace']}/{pod['metadata']['name']} at {ip}")
+        port_forward(pod, ns)
     return ns
+
+
+def port_forward(pod, ns):
+    """kwok's PortForward for the pod (kwok serves port-forward as the kubelet would): each container
+    port reached as the kubelet's runtime reaches it, from inside the pod's network namespace to
+    localhost. Owned by the pod, so the garbage collector removes it with the pod."""
+    meta = pod["metadata"]
+    ports = [p["containerPort"] for c in pod["spec"]["containers"] for p in c.get("ports", [])]
+    obj = {
+        "apiVersion": "kwok.x-k8s.io/v1alpha1",
+        "kind": "PortForward",
+        "metadata": {
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Pod", "name": meta["name"], "uid": meta["uid"]}],
+        },
+        "spec": {"forwards": [{"ports": [p], "command": ["ip", "netns", "exec", ns, "socat", "STDIO", f"TCP:127.0.0.1:{p}"]} for p in ports]},
+    }
+    r = subprocess.run([os.path.join(BIN, "kubectl"), "--kubeconfig", KUBECONFIG, "apply", "-f", "-"], input=json.dumps(obj), capture_output=True, text=True)
+    if r.returncode != 0:
+        log(f"{meta['name']}: no port-forward ({r.stderr.strip()})")
 
 
 def start(pod, ns, pid_file):

@@ -68,7 +68,7 @@ start kube-apiserver "$bin/kube-apiserver" \
   --service-cluster-ip-range="$service_cidr" --service-node-port-range=30000-32767 \
   --authorization-mode=Node,RBAC --allow-privileged=true \
   --disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
-  --enable-priority-and-fairness=false
+  --enable-priority-and-fairness=false --kubelet-preferred-address-types=InternalIP
 
 for _ in $(seq 1 120); do
   kubectl_ get --raw /readyz >/dev/null 2>&1 && break
@@ -105,8 +105,20 @@ NODE
 done
 
 # kwok for nodes, pods and built-in kinds' status. --manage-all-nodes: it plays every node.
+# Port-forwarding (issue 26): kwok serves the kubelet's API on the nodes' address (127.0.0.1) and
+# port, which the node stage writes into each Node's daemonEndpoints; a PortForward object per pod
+# (kwok's CRD, from the kwok module tools/cluster/kwok builds) says how to reach the pod's port:
+# scripts/cluster/pods.py writes one for each pod whose process it runs.
+kwok_serves=()
+kwok_version=$(awk '$1 == "sigs.k8s.io/kwok" { print $2 }' "$here/tools/cluster/kwok/go.mod")
+portforward_crd="$(go env GOMODCACHE 2>/dev/null)/sigs.k8s.io/kwok@$kwok_version/kustomize/crd/bases/kwok.x-k8s.io_portforwards.yaml"
+if [ -f "$portforward_crd" ] && kubectl_ apply -f "$portforward_crd" >/dev/null; then
+  kwok_serves=(--server-address="127.0.0.1:$kubelet_port" --node-port="$kubelet_port" --enable-crds=PortForward)
+else
+  echo "cluster:up: kwok's PortForward CRD is not in the Go module cache ($portforward_crd): port-forwarding stays unanswered"
+fi
 start kwok "$bin/kwok" --kubeconfig="$kubeconfig" --config="$here/scripts/cluster/kwok/core.yaml" \
-  --manage-all-nodes=true --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-lease-duration-seconds=40
+  --manage-all-nodes=true --cidr="$pod_cidr" --node-ip=127.0.0.1 --node-lease-duration-seconds=40 "${kwok_serves[@]}"
 
 # Stages for custom resources make kwok exit at start when their CRD is missing, and the stack
 # installs those CRDs itself (Gateway API, cert-manager's chart) and removes them on destroy. A

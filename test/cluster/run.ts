@@ -15,9 +15,10 @@ import * as path from "path";
 // Like the offline suite: the mirror beside the checkout, when nobody named one (test/support/mirror.ts).
 import "../support/mirror";
 import { ROOT } from "../support/program";
-import { canaryTrafficChecks, goneChecks, spreadChecks, trafficChecks, trafficTier } from "./traffic";
+import { canaryTrafficChecks, e2eCheckerChecks, goneChecks, portForwardChecks, spreadChecks, trafficChecks, trafficTier } from "./traffic";
 import { criticalPath, OperationTimes } from "./criticalPath";
 import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
+import { benchUp } from "./bench";
 import { runPeer } from "./peer";
 
 const INDEX = path.join(ROOT, "index.ts");
@@ -197,8 +198,11 @@ async function dev(t: Tally, backend: string, speed: Speed): Promise<void> {
     checkDevOutputs(t, outputs);
     const traffic = trafficTier();
     const textNow = async () => (await stack.getConfig("echo-exposure:text")).value;
-    if (traffic) await trafficChecks(t, outputs, await textNow());
-    else console.log("  pending  traffic: the traffic tier is off (cluster:up says why: root, nftables, socat, the http-echo and kube-proxy builds)");
+    if (traffic) {
+        await trafficChecks(t, outputs, await textNow());
+        await portForwardChecks(t, outputs, await textNow());
+        e2eCheckerChecks(t, outputs, await textNow());
+    } else console.log("  pending  traffic: the traffic tier is off (cluster:up says why: root, nftables, socat, the http-echo and kube-proxy builds)");
     await t.step("preview --expect-no-changes after up", () => quietly(t, "no-change preview", (onEvent) => stack.preview({ onEvent, expectNoChanges: true })));
     await t.step("refresh", () => stack.refresh());
     await t.step("preview --expect-no-changes after refresh", () => stack.preview({ expectNoChanges: true }));
@@ -540,6 +544,8 @@ async function main(): Promise<number> {
     if (wanted("dev")) await dev(t, backend, speed);
     // Not part of the whole check: `-- speed` times dev's preview, up and destroy alone.
     if (only.includes("speed")) await devSpeed(t, backend, speed);
+    // `npm run bench:up`: up and the peer alternately, with CPU per process group (issue 29).
+    if (only.includes("bench")) await benchUp(t, backend, Number(process.env.BENCH_ROUNDS ?? 3));
     if (wanted("peer")) {
         console.log("peer (helm install --wait, kubectl apply):");
         const peer = await t.step("the tutorial reader's way: three helm installs and kubectl apply, then removed", () => runPeer());

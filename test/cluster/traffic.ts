@@ -1,7 +1,9 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { listObjects, STATE, Tally } from "./harness";
+import { ROOT } from "../support/program";
+import { CONTEXT, listObjects, STATE, Tally } from "./harness";
 
 /*
  * Real requests on the local control plane (issue 26): the echo pods run http-echo in network
@@ -108,6 +110,56 @@ export async function trafficChecks(t: Tally, outputs: Record<string, any>, text
         "traffic: the root namespace has no route to the Service range",
         spawnSync("ip", ["route", "get", "10.96.0.10"], { encoding: "utf8" }).status !== 0,
     );
+}
+
+/**
+ * The portForward output's command, run as printed (`kubectl port-forward … svc/<service> 8080:80`):
+ * the API server asks the node's kubelet API, which kwok serves; the pod's kwok PortForward
+ * (scripts/cluster/pods.py) connects inside the pod's namespace, as a runtime would. The URL is
+ * fetched in the root namespace, where the command listens.
+ */
+export async function portForwardChecks(t: Tally, outputs: Record<string, any>, text: string): Promise<void> {
+    const { command, url } = outputs.portForward;
+    const forward = spawn("bash", ["-c", `exec ${command}`], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let printed = "";
+    forward.stdout.on("data", (d) => (printed += d));
+    forward.stderr.on("data", (d) => (printed += d));
+    const answer = () => {
+        const r = spawnSync("curl", ["-sS", "-f", "-m", "5", url], { encoding: "utf8", timeout: 10000 });
+        return r.status === 0 ? r.stdout.trim() : undefined;
+    };
+    try {
+        t.check(
+            "traffic: the portForward output's command, run as printed, answers at its URL",
+            await until(() => answer() === text),
+            `${command}; ${url}: ${printed.trim()}`,
+        );
+    } finally {
+        process.kill(-forward.pid!, "SIGTERM");
+    }
+}
+
+/**
+ * The kind workflow's checker (scripts/e2e-check.ts, run as the workflow runs it) on what can be
+ * reached here: the NodePort URL from the pod-like namespace, its host connected to the node's
+ * address (--resolve-to, as the workflow connects kind's hosts to 127.0.0.1), and the port-forward
+ * from the root namespace, where kubectl reaches the API server. The Ingress, Gateway and
+ * LoadBalancer addresses are kwok's simulated ones: nothing serves them here.
+ */
+export function e2eCheckerChecks(t: Tally, outputs: Record<string, any>, text: string): void {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-e2e-"));
+    const checker = (name: string, subset: object, flags: string[], netns?: string) => {
+        const file = path.join(dir, `${name}.json`);
+        fs.writeFileSync(file, JSON.stringify(subset));
+        const cmd = ["npx", "ts-node", "--transpile-only", path.join(ROOT, "scripts", "e2e-check.ts"), file, text, ...flags];
+        const [bin, ...args] = netns ? ["ip", "netns", "exec", netns, ...cmd] : cmd;
+        const r = spawnSync(bin, args, { encoding: "utf8", cwd: ROOT, timeout: 120000 });
+        return { ok: r.status === 0, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
+    };
+    const nodePort = checker("nodePort", { urls: { nodePort: outputs.urls.nodePort } }, ["--resolve-to", NODE_IP], CLIENT_NS);
+    t.check("traffic: scripts/e2e-check.ts passes urls.nodePort (from a pod namespace, --resolve-to the node)", nodePort.ok, nodePort.out);
+    const forward = checker("portForward", { urls: {}, portForward: outputs.portForward }, ["--port-forward", "--context", CONTEXT]);
+    t.check("traffic: scripts/e2e-check.ts --port-forward passes the portForward command", forward.ok, forward.out);
 }
 
 /** With replicas 2: requests to the Service reach both pods (each pod's http-echo logs its own). */
