@@ -1,77 +1,56 @@
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../support/program";
 import { CpuUse, measureCpu } from "./cpu";
-import { criticalPath, OperationTimes } from "./criticalPath";
-import { clusterEnv, STATE, Tally, TOOLS } from "./harness";
+import { criticalPath } from "./criticalPath";
+import { scratchProject, STATE, Tally } from "./harness";
+import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
 
 /*
  * `npm run bench:up` (issue 29): the dev stack's `pulumi up` against the tutorial reader's way (the
  * peer: three `helm install --wait` one after another, `kubectl apply`, `kubectl wait`), run
- * alternately on the same control plane, after one warm-up of each. `up` runs as a user runs it:
- * the CLI starts the Node.js language host on the project (not an inline program), so the
- * program's start and its TypeScript loading are in the figures. Each run gives wall time, the
+ * alternately on the same control plane, after one warm-up of each. `up` runs the program as
+ * test:cluster does, inline in this process (stack.ts: the Go module proxy refuses the Node.js
+ * language host), so the program's CPU is this process's own during `up`, which also holds the
+ * Automation API's language server, its event stream and the sampler. Each run gives wall time, the
  * critical path of `up` (criticalPath.ts), and CPU per process group (cpu.ts). Prints a table and
  * writes STATE/bench.json. Slow (minutes a run): not part of `npm test` or `.ci/run`.
  */
 
-const PASSPHRASE = "echo-exposure-bench";
-
 export interface BenchRun {
     up: number;
     criticalPath: number;
+    /** The critical path's resources, and the ten longest operations of `up` (s). */
+    chain: string[];
+    longest: Record<string, number>;
     upCpu: CpuUse;
     peer: number;
     peerCpu: CpuUse;
 }
 
-/** A project folder whose Pulumi.yaml runs this checkout's program (`main`), as `pulumi up` there would. */
-function benchProject(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-bench-"));
-    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${project}\nmain: ${path.relative(dir, ROOT)}\n`);
-    fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.dev.yaml"));
-    return dir;
-}
-
-async function devStack(backend: string): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack(
-        { stackName: "dev", workDir: benchProject() },
-        {
-            pulumiCommand: await PulumiCommand.get({ root: TOOLS }),
-            envVars: { ...clusterEnv(), PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-        },
-    );
-}
-
-/** Resource operations' start and end, from the engine's events. */
-function operationTimes(): { onEvent: (e: EngineEvent) => void; times: OperationTimes } {
-    const times: OperationTimes = new Map();
-    return {
-        times,
-        onEvent: (e) => {
-            const pre = e.resourcePreEvent?.metadata;
-            if (pre && pre.op !== "same") times.set(pre.urn, { start: Date.now(), end: Date.now(), op: pre.op });
-            const done = e.resOutputsEvent?.metadata;
-            const t = done && times.get(done.urn);
-            if (t) t.end = Date.now();
-        },
-    };
-}
-
 const tenths = (ms: number) => Math.round(ms / 100) / 10;
+const PROGRAM_GROUP = "program (inline: this process)";
 
-async function oneUp(stack: Stack, log: (s: string) => void): Promise<Pick<BenchRun, "up" | "criticalPath" | "upCpu">> {
-    const clock = operationTimes();
+async function oneUp(stack: Stack, log: (s: string) => void): Promise<Pick<BenchRun, "up" | "criticalPath" | "chain" | "longest" | "upCpu">> {
+    const clock = timer();
     const start = Date.now();
-    const [, upCpu] = await measureCpu(() => stack.up({ onEvent: clock.onEvent, onOutput: log }));
+    const own = process.cpuUsage();
+    const [, cpu] = await measureCpu(() => stack.up({ onEvent: clock.onEvent, onOutput: log }));
+    const program = process.cpuUsage(own);
     const up = tenths(Date.now() - start);
     const cp = criticalPath(clock.times, (await stack.exportStack()).deployment.resources);
     await stack.destroy({ onOutput: log });
-    return { up, criticalPath: tenths(cp.ms), upCpu };
+    const upCpu = {
+        total: r2(cpu.total + (program.user + program.system) / 1e6),
+        groups: { ...cpu.groups, [PROGRAM_GROUP]: r2((program.user + program.system) / 1e6) },
+    };
+    const longest = [...clock.times]
+        .map(([urn, t]) => [urn.split("::").slice(-1)[0], tenths(t.end - t.start)] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10);
+    return { up, criticalPath: tenths(cp.ms), chain: cp.chain, longest: Object.fromEntries(longest), upCpu };
 }
 
 async function onePeer(): Promise<Pick<BenchRun, "peer" | "peerCpu">> {
@@ -87,7 +66,7 @@ async function onePeer(): Promise<Pick<BenchRun, "peer" | "peerCpu">> {
 export async function benchUp(t: Tally, backend: string, rounds: number): Promise<BenchRun[]> {
     const logFile = path.join(STATE, "logs", "pulumi-bench.log");
     const log = (s: string) => fs.appendFileSync(logFile, s);
-    const stack = await devStack(backend);
+    const stack = await openStack("dev", scratchProject("dev"), backend);
     console.log(`bench: warm-up (one up and destroy, one peer), then ${rounds} runs of up and the peer, alternately`);
     await oneUp(stack, log);
     await onePeer();

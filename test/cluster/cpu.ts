@@ -36,23 +36,49 @@ interface ProcSample {
     ticks: number;
 }
 
-/** utime + stime of every process in a group, keyed by pid and start time (a pid may be reused). */
+interface Proc {
+    pid: string;
+    ppid: string;
+    comm: string;
+    cmdline: string;
+    key: string;
+    ticks: number;
+}
+
+function readProc(pid: string): Proc | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // comm is in parentheses and may hold spaces: the fields after it are split on spaces.
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+        // f[1]: ppid (field 4 of proc(5)); f[11], f[12]: utime, stime (14, 15); f[19]: starttime (22).
+        return { pid, ppid: f[1], comm, cmdline, key: `${pid}@${f[19]}`, ticks: Number(f[11]) + Number(f[12]) };
+    } catch {
+        return undefined; // the process exited between readdir and read
+    }
+}
+
+/**
+ * utime + stime of every process in a group, keyed by pid and start time (a pid may be reused):
+ * the benchmark's own descendants, and the control plane's daemons. Other processes that run
+ * meanwhile (the traffic tier's supervisor polls kubectl every 2 s) are left out.
+ */
 function sampleAll(): Map<string, ProcSample> {
-    const out = new Map<string, ProcSample>();
+    const procs = new Map<string, Proc>();
     for (const pid of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(pid)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-            // comm is in parentheses and may hold spaces: the fields after it are split on spaces.
-            const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-            const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-            const group = GROUPS.find(([, is]) => is(comm, cmdline))?.[0];
-            // f[11], f[12]: utime, stime (fields 14 and 15 of proc(5)); f[19]: starttime (field 22).
-            if (group) out.set(`${pid}@${f[19]}`, { group, ticks: Number(f[11]) + Number(f[12]) });
-        } catch {
-            // the process exited between readdir and read
-        }
+        const p = /^\d+$/.test(pid) ? readProc(pid) : undefined;
+        if (p) procs.set(pid, p);
+    }
+    const self = String(process.pid);
+    const ours = (p: Proc): boolean => {
+        for (let q: Proc | undefined = p, hops = 0; q && hops < 64; q = procs.get(q.ppid), hops++) if (q.ppid === self) return true;
+        return false;
+    };
+    const out = new Map<string, ProcSample>();
+    for (const p of procs.values()) {
+        const group = GROUPS.find(([, is]) => is(p.comm, p.cmdline))?.[0];
+        if (group && (group.startsWith("control plane") || ours(p))) out.set(p.key, { group, ticks: p.ticks });
     }
     return out;
 }

@@ -3,12 +3,11 @@
  * provider and its Helm, against the local control plane (npm run cluster:up: a real API server,
  * controller manager and scheduler; kwok's fake nodes and pods). Ends with `N passed, N failed`.
  *
- * The program runs as an Automation API inline program: the Pulumi CLI is started with --client,
- * so pulumi-language-nodejs (which the Go module proxy refuses here) is never needed. The stack
+ * The program runs as an Automation API inline program (stack.ts). The stack
  * config is each shipped Pulumi.<stack>.yaml, unmodified for dev; staging's and prod's placeholders
  * (their kube context, the ACME contact) are replaced by test values.
  */
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,53 +15,14 @@ import * as path from "path";
 import "../support/mirror";
 import { ROOT } from "../support/program";
 import { canaryTrafficChecks, e2eCheckerChecks, goneChecks, portForwardChecks, spreadChecks, trafficChecks, trafficTier } from "./traffic";
-import { criticalPath, OperationTimes } from "./criticalPath";
+import { criticalPath } from "./criticalPath";
 import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
 import { benchUp } from "./bench";
+import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
 
-const INDEX = path.join(ROOT, "index.ts");
-const PASSPHRASE = "echo-exposure-test-cluster";
 /** Namespaces the program creates (dev: all four; staging and prod: three of them). */
 const PROGRAM_NAMESPACES = ["echo", "ingress-nginx", "nginx-gateway", "cert-manager"];
-
-/** The real program (or an older checkout's, for the upgrade), loaded afresh for each operation (its module code declares the resources). */
-function programAt(index: string): () => Promise<Record<string, unknown>> {
-    return async () => {
-        delete require.cache[require.resolve(index)];
-        return { ...require(index) };
-    };
-}
-
-async function openStack(stack: string, workDir: string, backend: string, index = INDEX, cli = TOOLS): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack(
-        { stackName: stack, projectName: "echo-exposure", program: programAt(index) },
-        {
-            workDir,
-            // The CLI cluster:build made (TOOLS/bin/pulumi), not whatever is on PATH; for the
-            // upgrade's older deployment, an older CLI when one is named (its version may be below
-            // what this SDK's Automation API asks for).
-            pulumiCommand: await PulumiCommand.get({ root: cli, skipVersionCheck: cli !== TOOLS }),
-            envVars: { ...clusterEnv(), PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-        },
-    );
-}
-
-/** Records when each resource operation starts and ends, from the engine's event stream. */
-function timer(): { onEvent: (e: EngineEvent) => void; times: OperationTimes } {
-    const times: OperationTimes = new Map();
-    return {
-        times,
-        onEvent: (e) => {
-            const now = Date.now();
-            const pre = e.resourcePreEvent?.metadata;
-            if (pre && pre.op !== "same") times.set(pre.urn, { start: now, end: now, op: pre.op });
-            const done = e.resOutputsEvent?.metadata;
-            const t = done && times.get(done.urn);
-            if (t) t.end = now;
-        },
-    };
-}
 
 /**
  * The program's own warnings in an operation's event stream (issue 27): diagnostics of severity
