@@ -106,6 +106,7 @@ export async function trafficChecks(t: Tally, outputs: Record<string, any>, text
     // namespace of the echo namespace. inClusterCheck adds -T 5, which that busybox's wget crashes on.
     const wget = inClient("busybox", "wget", "-O-", "-q", "http://veri-service");
     t.check("traffic: the tutorial's `wget -O- -q veri-service` from a pod namespace answers", wget.code === 0 && wget.out === text, wget.out);
+    t.check("traffic: kube-proxy programmed nftables chains for the echo Services in the node's namespace", echoNftLines().length > 0);
     t.check(
         "traffic: the root namespace has no route to the Service range",
         spawnSync("ip", ["route", "get", "10.96.0.10"], { encoding: "utf8" }).status !== 0,
@@ -162,8 +163,8 @@ export function e2eCheckerChecks(t: Tally, outputs: Record<string, any>, text: s
     t.check("traffic: scripts/e2e-check.ts --port-forward passes the portForward command", forward.ok, forward.out);
 }
 
-/** With replicas 2: requests to the Service reach both pods (each pod's http-echo logs its own). */
-export async function spreadChecks(t: Tally, outputs: Record<string, any>, text: string): Promise<void> {
+/** With several replicas: requests to the Service reach every pod (each pod's http-echo logs its own). */
+export async function spreadChecks(t: Tally, outputs: Record<string, any>, text: string, replicas: number): Promise<void> {
     const pods = await settled("veri-service", "http-echo", text);
     const before = pods.map((p) => requestsLogged(p.metadata.name));
     const answers = Array.from({ length: 40 }, () => get(outputs.urls.clusterIP));
@@ -174,8 +175,8 @@ export async function spreadChecks(t: Tally, outputs: Record<string, any>, text:
         JSON.stringify(answers.filter((a) => a !== text).slice(0, 3)),
     );
     t.check(
-        "traffic: requests reach both pods (each pod's http-echo logged some)",
-        pods.length === 2 && after.every((n, i) => n > before[i]),
+        `traffic: requests reach all ${replicas} pods (each pod's http-echo logged some)`,
+        pods.length === replicas && after.every((n, i) => n > before[i]),
         pods.map((p, i) => `${p.metadata.name}: ${after[i] - before[i]}`).join(", "),
     );
 }
@@ -195,6 +196,13 @@ export async function canaryTrafficChecks(t: Tally, stableText: string, canaryTe
     );
 }
 
+/** kube-proxy names its nftables chains after each Service port's namespace/name (pkg/proxy/nftables/proxier.go servicePortChainNameBase). */
+function echoNftLines(): string[] {
+    return spawnSync("ip", ["netns", "exec", "ee-node", "nft", "list", "ruleset"], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter((l) => l.includes("echo/"));
+}
+
 /** After destroy: nothing answers, and no pod sandbox is left. */
 export async function goneChecks(t: Tally, clusterIpUrl: string): Promise<void> {
     const sandboxes = () =>
@@ -203,4 +211,10 @@ export async function goneChecks(t: Tally, clusterIpUrl: string): Promise<void> 
             .filter((l) => l.startsWith("ee-p"));
     t.check("traffic: after destroy no pod sandbox is left", await until(() => sandboxes().length === 0), sandboxes().join(", "));
     t.check("traffic: after destroy the Service URL answers nothing", get(clusterIpUrl) === undefined);
+    const left = echoNftLines;
+    t.check(
+        "traffic: after destroy kube-proxy keeps no nftables chain or rule of the echo Services",
+        await until(() => left().length === 0),
+        left().slice(0, 5).join("\n"),
+    );
 }
