@@ -30,6 +30,13 @@ export interface BenchRun {
     peerCpu: CpuUse;
 }
 
+/** A scratch project folder with another checkout's Pulumi.yaml and Pulumi.dev.yaml. */
+function projectOf(checkout: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "echo-exposure-bench-"));
+    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml"]) fs.copyFileSync(path.join(checkout, f), path.join(dir, f));
+    return dir;
+}
+
 const tenths = (ms: number) => Math.round(ms / 100) / 10;
 const PROGRAM_GROUP = "program (inline: this process)";
 
@@ -66,7 +73,11 @@ async function onePeer(): Promise<Pick<BenchRun, "peer" | "peerCpu">> {
 export async function benchUp(t: Tally, backend: string, rounds: number): Promise<BenchRun[]> {
     const logFile = path.join(STATE, "logs", "pulumi-bench.log");
     const log = (s: string) => fs.appendFileSync(logFile, s);
-    const stack = await openStack("dev", scratchProject("dev"), backend);
+    // ECHO_EXPOSURE_BENCH_FROM=<another checkout>: that checkout's program and dev config (to find
+    // when `up` got slower), with this checkout's SDK, CLI and peer.
+    const from = process.env.ECHO_EXPOSURE_BENCH_FROM;
+    const stack = from ? await openStack("dev", projectOf(from), backend, path.join(from, "index.ts")) : await openStack("dev", scratchProject("dev"), backend);
+    if (from) console.log(`bench: the program and dev config of ${from}`);
     console.log(`bench: warm-up (one up and destroy, one peer), then ${rounds} runs of up and the peer, alternately`);
     await oneUp(stack, log);
     await onePeer();
