@@ -422,11 +422,6 @@ export function ngfName(name: string, suffix: string): string {
     return `${name.slice(0, Math.max(0, room)).replace(/-+$/, "")}-${hash}-${suffix}`;
 }
 
-/** The name NGF gives a Gateway's data-plane Service and Deployment: `<gateway>-<class>`, hashed past 63. */
-export function ngfResourceName(gatewayName: string, className: string): string {
-    return ngfName(gatewayName, className);
-}
-
 /**
  * What NGF's provisioner creates for a Gateway, by kind, in the Gateway's namespace
  * (`internal/controller/provisioner/objects.go`): the data plane's Deployment (or DaemonSet),

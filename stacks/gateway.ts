@@ -1,5 +1,5 @@
 import { GatewayControllerSettings, GatewaySettings } from "../components/gatewayExposure";
-import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfProvisionedNames, ngfResourceName } from "./controllerRules";
+import { GATEWAY_API_LIMITS, NGF_INTERNAL_PATH_PREFIX, NGF_RESERVED_PORTS, ngfProvisionedNames } from "./controllerRules";
 import { parseControllerCommon } from "./controller";
 import { ConfigError } from "../config/errors";
 import { ParsedRoutes, routeKey, routingPrefix } from "./routes";
@@ -154,7 +154,7 @@ function dataPlaneNames(set: { name?: boolean; className?: boolean }, settings: 
     // Name the key the user set that makes the names meet.
     const key = set.name || !clash.key ? "gateway.name" : set.className ? "gateway.className" : clash.key;
     const value = key === "gateway.name" ? settings.name : key === "gateway.className" ? settings.className : clash.name;
-    const base = ngfResourceName(settings.name, settings.className);
+    const base = provisioned.Service[0];
     throw new ConfigError(
         key,
         value,

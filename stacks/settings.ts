@@ -194,7 +194,6 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config()): Setti
     };
 }
 
-/** One ConfigError as it is; several as one error that lists each, in the order they were found. */
 /** What the program names in the echo namespace that NGF's provisioner could also name there. */
 function echoNamespaceObjects(
     serviceName: string,
@@ -209,6 +208,7 @@ function echoNamespaceObjects(
     ];
 }
 
+/** One ConfigError as it is; several as one error that lists each, in the order they were found. */
 function configErrors(errors: ConfigError[]): Error {
     if (errors.length === 1) return errors[0];
     return new ConfigErrors(errors);

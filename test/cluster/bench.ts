@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { CpuUse, measureCpu } from "./cpu";
 import { criticalPath } from "./criticalPath";
-import { scratchProject, STATE, Tally } from "./harness";
+import { scratchProject, seconds, STATE, Tally } from "./harness";
 import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
 
@@ -37,7 +37,6 @@ function projectOf(checkout: string): string {
     return dir;
 }
 
-const tenths = (ms: number) => Math.round(ms / 100) / 10;
 const PROGRAM_GROUP = "program (inline: this process)";
 
 async function oneUp(stack: Stack, log: (s: string) => void): Promise<Pick<BenchRun, "up" | "criticalPath" | "chain" | "longest" | "upCpu">> {
@@ -46,7 +45,7 @@ async function oneUp(stack: Stack, log: (s: string) => void): Promise<Pick<Bench
     const own = process.cpuUsage();
     const [, cpu] = await measureCpu(() => stack.up({ onEvent: clock.onEvent, onOutput: log }));
     const program = process.cpuUsage(own);
-    const up = tenths(Date.now() - start);
+    const up = seconds(Date.now() - start);
     const cp = criticalPath(clock.times, (await stack.exportStack()).deployment.resources);
     await stack.destroy({ onOutput: log });
     const upCpu = {
@@ -54,10 +53,10 @@ async function oneUp(stack: Stack, log: (s: string) => void): Promise<Pick<Bench
         groups: { ...cpu.groups, [PROGRAM_GROUP]: r2((program.user + program.system) / 1e6) },
     };
     const longest = [...clock.times]
-        .map(([urn, t]) => [urn.split("::").slice(-1)[0], tenths(t.end - t.start)] as const)
+        .map(([urn, t]) => [urn.split("::").slice(-1)[0], seconds(t.end - t.start)] as const)
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10);
-    return { up, criticalPath: tenths(cp.ms), chain: cp.chain, longest: Object.fromEntries(longest), upCpu };
+    return { up, criticalPath: seconds(cp.ms), chain: cp.chain, longest: Object.fromEntries(longest), upCpu };
 }
 
 async function onePeer(): Promise<Pick<BenchRun, "peer" | "peerCpu">> {

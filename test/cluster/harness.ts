@@ -1,8 +1,9 @@
-import { execFileSync, ExecFileSyncOptions } from "child_process";
+import { execFile, execFileSync, ExecFileSyncOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../support/program";
+import { promisify } from "util";
 
 /*
  * What test:cluster needs around the checks: where the tools and the local control plane are,
@@ -54,9 +55,21 @@ export function run(cmd: string, args: string[], opts: ExecFileSyncOptions = {})
     return execFileSync(cmd, args, { encoding: "utf8", env: clusterEnv(), stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, ...opts }) as string;
 }
 
+/** `run`, without blocking this process's event loop (a CPU sampler on it keeps sampling). */
+export function runAsync(cmd: string, args: string[]): Promise<string> {
+    return promisify(execFile)(cmd, args, { encoding: "utf8", env: clusterEnv(), maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
+}
+
 export function kubectl(...args: string[]): string {
     return run(path.join(BIN, "kubectl"), ["--context", CONTEXT, ...args]);
 }
+
+export function kubectlAsync(...args: string[]): Promise<string> {
+    return runAsync(path.join(BIN, "kubectl"), ["--context", CONTEXT, ...args]);
+}
+
+/** Milliseconds as seconds, to a tenth. */
+export const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /** A Kubernetes object as JSON, or undefined when it does not exist. */
 export function getObject(kind: string, name: string, namespace?: string): any {

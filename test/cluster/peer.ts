@@ -4,9 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { MIRROR_ENV, resolveFile } from "../../upstream/resolver";
 import { ROOT } from "../support/program";
-import { execFile } from "child_process";
-import { promisify } from "util";
-import { BIN, clusterEnv, CONTEXT, kubectl, run } from "./harness";
+import { BIN, CONTEXT, kubectl, kubectlAsync, run, runAsync, seconds } from "./harness";
 
 /*
  * The peer of the dev stack's `pulumi up`, timed on the same control plane: what the tutorial's
@@ -20,11 +18,6 @@ export interface PeerResult {
     total: number;
     steps: Record<string, number>;
 }
-
-/** An async run, so that a CPU sampler on this process's event loop keeps sampling meanwhile. */
-const runAsync = (cmd: string, args: string[]) =>
-    promisify(execFile)(cmd, args, { encoding: "utf8", env: clusterEnv(), maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout);
-const kubectlAsync = (...args: string[]) => runAsync(path.join(BIN, "kubectl"), ["--context", CONTEXT, ...args]);
 
 const HELM = () => path.join(BIN, "helm");
 
@@ -50,7 +43,7 @@ export async function runPeer(measure: <T>(op: () => Promise<T>) => Promise<T> =
     const timedStep = async (name: string, fn: () => Promise<unknown>) => {
         const start = Date.now();
         await fn();
-        steps[name] = Math.round((Date.now() - start) / 100) / 10;
+        steps[name] = seconds(Date.now() - start);
     };
     const install = async () => {
         const start = Date.now();
@@ -76,7 +69,7 @@ export async function runPeer(measure: <T>(op: () => Promise<T>) => Promise<T> =
             await kubectlAsync("wait", "--for=condition=Ready", "certificates.cert-manager.io", "--all", "-n", "echo", "--timeout=300s");
             await kubectlAsync("wait", "--for=condition=Programmed", "gateways.gateway.networking.k8s.io", "--all", "-n", "echo", "--timeout=300s");
         });
-        return Math.round((Date.now() - start) / 100) / 10;
+        return seconds(Date.now() - start);
     };
     try {
         return { total: await measure(install), steps };

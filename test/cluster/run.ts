@@ -16,7 +16,7 @@ import "../support/mirror";
 import { ROOT } from "../support/program";
 import { canaryTrafficChecks, e2eCheckerChecks, goneChecks, portForwardChecks, spreadChecks, trafficChecks, trafficTier } from "./traffic";
 import { criticalPath } from "./criticalPath";
-import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, STATE, Tally } from "./harness";
+import { BIN, clusterEnv, CONTEXT, TOOLS, getObject, listObjects, missingTools, PROVIDER_VERSION, run, scratchProject, seconds, STATE, Tally } from "./harness";
 import { benchUp } from "./bench";
 import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
@@ -57,8 +57,6 @@ function logTo(stack: string): (out: string) => void {
     const file = path.join(STATE, "logs", `pulumi-${stack}.log`);
     return (out) => fs.appendFileSync(file, out);
 }
-
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 interface Speed {
     previewSeconds?: number;

@@ -23,16 +23,24 @@ export function trafficTier(): boolean {
     return netns.status === 0 && netns.stdout.includes(CLIENT_NS) && fs.existsSync(path.join(STATE, "pids", "kube-proxy"));
 }
 
-/** A command run in ee-client: its exit code and output. */
-function inClient(...cmd: string[]): { code: number; out: string } {
-    const r = spawnSync("ip", ["netns", "exec", CLIENT_NS, ...cmd], { encoding: "utf8", timeout: 15000 });
+/** A command run in a network namespace (none: this machine's own): its exit code and output. */
+function runIn(netns: string | undefined, cmd: string[], timeout = 15000): { code: number; out: string } {
+    const [bin, ...args] = netns ? ["ip", "netns", "exec", netns, ...cmd] : cmd;
+    const r = spawnSync(bin, args, { encoding: "utf8", timeout, cwd: ROOT });
     return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
 }
 
-/** The body curl gets from ee-client, or undefined (any error, any status but 200). */
-export function get(url: string, ...extra: string[]): string | undefined {
-    const r = inClient("curl", "-sS", "-f", "-m", "5", ...extra, url);
+const inClient = (...cmd: string[]) => runIn(CLIENT_NS, cmd);
+
+/** The body curl gets in a namespace, or undefined (any error, any status but 200). */
+function curlIn(netns: string | undefined, url: string, ...extra: string[]): string | undefined {
+    const r = runIn(netns, ["curl", "-sS", "-f", "-m", "5", ...extra, url]);
     return r.code === 0 ? r.out : undefined;
+}
+
+/** The body curl gets from ee-client, or undefined. */
+export function get(url: string, ...extra: string[]): string | undefined {
+    return curlIn(CLIENT_NS, url, ...extra);
 }
 
 /** Waits (at most 60 × 1 s) until `ok` holds. */
@@ -125,14 +133,10 @@ export async function portForwardChecks(t: Tally, outputs: Record<string, any>, 
     let printed = "";
     forward.stdout.on("data", (d) => (printed += d));
     forward.stderr.on("data", (d) => (printed += d));
-    const answer = () => {
-        const r = spawnSync("curl", ["-sS", "-f", "-m", "5", url], { encoding: "utf8", timeout: 10000 });
-        return r.status === 0 ? r.stdout.trim() : undefined;
-    };
     try {
         t.check(
             "traffic: the portForward output's command, run as printed, answers at its URL",
-            await until(() => answer() === text),
+            await until(() => curlIn(undefined, url) === text),
             `${command}; ${url}: ${printed.trim()}`,
         );
     } finally {
@@ -152,10 +156,8 @@ export function e2eCheckerChecks(t: Tally, outputs: Record<string, any>, text: s
     const checker = (name: string, subset: object, flags: string[], netns?: string) => {
         const file = path.join(dir, `${name}.json`);
         fs.writeFileSync(file, JSON.stringify(subset));
-        const cmd = ["npx", "ts-node", "--transpile-only", path.join(ROOT, "scripts", "e2e-check.ts"), file, text, ...flags];
-        const [bin, ...args] = netns ? ["ip", "netns", "exec", netns, ...cmd] : cmd;
-        const r = spawnSync(bin, args, { encoding: "utf8", cwd: ROOT, timeout: 120000 });
-        return { ok: r.status === 0, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
+        const r = runIn(netns, ["npx", "ts-node", "--transpile-only", path.join(ROOT, "scripts", "e2e-check.ts"), file, text, ...flags], 120000);
+        return { ok: r.code === 0, out: r.out };
     };
     const nodePort = checker("nodePort", { urls: { nodePort: outputs.urls.nodePort } }, ["--resolve-to", NODE_IP], CLIENT_NS);
     t.check("traffic: scripts/e2e-check.ts passes urls.nodePort (from a pod namespace, --resolve-to the node)", nodePort.ok, nodePort.out);

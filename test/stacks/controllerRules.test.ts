@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfProvisionedNames, ngfResourceName, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
+import { GATEWAY_API_LIMITS, ingressNginxAnnotationValues, ngfName, ngfProvisionedNames, VALIDATED_ANNOTATIONS } from "../../stacks/controllerRules";
 import { ConfigError } from "../../config/errors";
 import { CrdCatalog } from "../support/crdValidation";
 import { runProgram, StackConfig } from "../support/program";
@@ -477,8 +477,8 @@ describe("controller rules (issue 17)", () => {
             }
         });
         it("names it as NGF does, hashing names past 63 characters", () => {
-            assert.strictEqual(ngfResourceName("echo-gateway", "nginx"), "echo-gateway-nginx");
-            const long = ngfResourceName("g".repeat(60), "nginx");
+            assert.strictEqual(ngfName("echo-gateway", "nginx"), "echo-gateway-nginx");
+            const long = ngfName("g".repeat(60), "nginx");
             assert.match(long, /^g{48}-[0-9a-f]{8}-nginx$/);
             assert.strictEqual(long.length, 63);
         });
