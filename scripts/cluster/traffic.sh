@@ -27,6 +27,9 @@ client_ip=10.244.255.253
 prefix_len=16
 
 missing() {
+  # ECHO_EXPOSURE_TRAFFIC=off: the control plane alone, as before issue 26 (to weigh what the traffic
+  # tier costs a benchmark on a small machine).
+  [ "${ECHO_EXPOSURE_TRAFFIC:-on}" != off ] || { echo "ECHO_EXPOSURE_TRAFFIC=off"; return; }
   [ "$(id -u)" = 0 ] || { echo "not root"; return; }
   local t
   for t in ip nft socat nsenter setpriv python3; do command -v "$t" >/dev/null || { echo "no $t (Debian: iproute2 nftables socat util-linux python3)"; return; }; done

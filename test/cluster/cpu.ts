@@ -95,24 +95,35 @@ export interface CpuUse {
     total: number;
     /** CPU seconds per group, sampled; the control plane's is not part of `total`. */
     groups: Record<string, number>;
+    /** CPU seconds the sampling itself took in this process (to be taken out of this process's own). */
+    sampler: number;
 }
 
 /** Runs `op` and reports the CPU it used, per group. */
 export async function measureCpu<T>(op: () => Promise<T>): Promise<[T, CpuUse]> {
-    const first = sampleAll();
+    let samplerMicros = 0;
+    const sample = (into: Map<string, ProcSample>) => {
+        const own = process.cpuUsage();
+        sampleAll().forEach((s, k) => into.set(k, s));
+        const used = process.cpuUsage(own);
+        samplerMicros += used.user + used.system;
+    };
+    const first = new Map<string, ProcSample>();
+    sample(first);
     const last = new Map(first);
-    const timer = setInterval(() => sampleAll().forEach((s, k) => last.set(k, s)), SAMPLE_MS);
+    const timer = setInterval(() => sample(last), SAMPLE_MS);
     const before = childrenTicks();
     try {
         const result = await op();
-        return [result, use(first, last, childrenTicks() - before)];
+        const childTicks = childrenTicks() - before;
+        sample(last);
+        return [result, { ...use(first, last, childTicks), sampler: Math.round(samplerMicros / 1e4) / 100 }];
     } finally {
         clearInterval(timer);
     }
 }
 
-function use(first: Map<string, ProcSample>, last: Map<string, ProcSample>, childTicks: number): CpuUse {
-    sampleAll().forEach((s, k) => last.set(k, s));
+function use(first: Map<string, ProcSample>, last: Map<string, ProcSample>, childTicks: number): Omit<CpuUse, "sampler"> {
     const groups: Record<string, number> = {};
     for (const [key, s] of last) groups[s.group] = (groups[s.group] ?? 0) + s.ticks - (first.get(key)?.ticks ?? 0);
     const total = childTicks / TICKS_PER_SECOND;
