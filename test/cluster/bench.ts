@@ -8,6 +8,7 @@ import { scratchProject, seconds, STATE, Tally, TOOLS } from "./harness";
 import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
 import { CliCall, timedCli } from "./timedCli";
+import { profileUp } from "./benchProfile";
 
 /*
  * `npm run bench:up` (issue 29): the dev stack's `pulumi up` against the tutorial reader's way (the
@@ -129,8 +130,9 @@ export async function benchUp(t: Tally, backend: string, rounds: number): Promis
             `  run ${i + 1}: up ${run.up} s (critical path ${run.criticalPath} s, CPU ${run.upCpu.total} s); peer ${run.peer} s (CPU ${run.peerCpu.total} s)`,
         );
     }
-    await stack.workspace.removeStack("dev").catch(() => undefined);
     console.log(benchTable(runs));
+    if (process.env.BENCH_PROFILE) console.log(`bench: profiles (${path.join(STATE, "bench-profile")})\n\n${await profileUp(stack, log)}`);
+    await stack.workspace.removeStack("dev").catch(() => undefined);
     fs.writeFileSync(path.join(STATE, "bench.json"), JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, runs }, null, 2) + "\n");
     t.check(`bench: ${rounds} runs of up and the peer`, runs.length === rounds);
     return runs;

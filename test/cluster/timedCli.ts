@@ -4,9 +4,9 @@ import * as path from "path";
 
 /*
  * The Pulumi CLI, timed one invocation at a time (issue 29). The Automation API's `stack.up()`
- * runs `pulumi up` and then two more commands a user's `pulumi up` does not: `pulumi stack
- * output --json` and `pulumi stack history` (sdk/nodejs/automation/stack.ts, `up`: `outputs()`,
- * `info()`). Each reads and decrypts the whole state. So the benchmark runs the CLI through a
+ * runs `pulumi up` and then three more commands a user's `pulumi up` does not: `pulumi stack
+ * output --json`, the same with `--show-secrets`, and `pulumi stack history` (automation/stack.ts
+ * `up`: `outputs()`, `info()`); each `stack output` reads the whole state. So the benchmark runs the CLI through a
  * wrapper that logs each command's wall time and its CPU with that of the children it waited for
  * (bash's `times`: the kernel's accounting, proc(5) cutime/cstime), and `pulumi up` is timed as the
  * `up` command alone.
@@ -21,8 +21,10 @@ export interface CliCall {
     cpu: number;
 }
 
+// ECHO_EXPOSURE_CLI_UP_ARGS: more arguments for the `up` command (benchProfile.ts: --profiling).
 const WRAPPER = `#!/usr/bin/env bash
 start=$(date +%s%N)
+if [ "$1" = up ] && [ -n "\${ECHO_EXPOSURE_CLI_UP_ARGS:-}" ]; then set -- "$@" $ECHO_EXPOSURE_CLI_UP_ARGS; fi
 "$ECHO_EXPOSURE_REAL_PULUMI" "$@"
 rc=$?
 end=$(date +%s%N)
