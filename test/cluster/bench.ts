@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { CpuUse, measureCpu } from "./cpu";
 import { criticalPath } from "./criticalPath";
-import { scratchProject, seconds, STATE, Tally, TOOLS } from "./harness";
+import { hundredths as r2, scratchProject, seconds, STATE, Tally, TOOLS } from "./harness";
 import { openStack, timer } from "./stack";
 import { runPeer } from "./peer";
 import { CliCall, timedCli } from "./timedCli";
@@ -142,7 +142,6 @@ const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Markdown: each run, then min / median / max of every figure, and the CPU per group. */
 export function benchTable(runs: BenchRun[]): string {

@@ -1,10 +1,11 @@
 import * as fs from "fs";
+import { hundredths } from "./harness";
 
 /*
  * CPU used during an operation, per group of processes (issue 29), read from /proc.
  *
  * The total is exact: every process the benchmark starts (the Pulumi CLI and, under it, the
- * language host, the Node.js program and the provider; helm and kubectl for the peer) is waited
+ * providers; helm and kubectl for the peer; the program runs inside the benchmark) is waited
  * for, so when it exits the kernel adds its CPU, and that of the children it waited for, to its
  * parent's cutime/cstime (proc(5)): the growth of this process's own cutime/cstime over the
  * operation is all of it. The split by group comes from sampling every process's utime/stime
@@ -21,10 +22,6 @@ const TICKS_PER_SECOND = 100;
 /** The groups the issue asks for, by the process's name (comm, at most 15 characters) and command line. */
 const GROUPS: [string, (comm: string, cmdline: string) => boolean][] = [
     ["engine (pulumi CLI)", (comm) => comm === "pulumi"],
-    [
-        "program (language host and Node.js program)",
-        (comm, cmd) => comm.startsWith("pulumi-language") || (comm.startsWith("node") && cmd.includes("@pulumi/pulumi/cmd/run")),
-    ],
     ["kubernetes provider (with its Helm)", (comm) => comm.startsWith("pulumi-resource")],
     ["helm", (comm) => comm === "helm"],
     ["kubectl", (comm) => comm === "kubectl"],
@@ -117,7 +114,7 @@ export async function measureCpu<T>(op: () => Promise<T>): Promise<[T, CpuUse]> 
         const result = await op();
         const childTicks = childrenTicks() - before;
         sample(last);
-        return [result, { ...use(first, last, childTicks), sampler: Math.round(samplerMicros / 1e4) / 100 }];
+        return [result, { ...use(first, last, childTicks), sampler: hundredths(samplerMicros / 1e6) }];
     } finally {
         clearInterval(timer);
     }
@@ -131,5 +128,5 @@ function use(first: Map<string, ProcSample>, last: Map<string, ProcSample>, chil
     const attributed = Object.entries(perGroup)
         .filter(([g]) => !g.startsWith("control plane"))
         .reduce((sum, [, s]) => sum + s, 0);
-    return { total, groups: { ...perGroup, unattributed: Math.max(0, Math.round((total - attributed) * 100) / 100) } };
+    return { total, groups: { ...perGroup, unattributed: Math.max(0, hundredths(total - attributed)) } };
 }

@@ -71,6 +71,9 @@ export function kubectlAsync(...args: string[]): Promise<string> {
 /** Milliseconds as seconds, to a tenth. */
 export const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+/** A figure to a hundredth (CPU seconds, ratios). */
+export const hundredths = (x: number) => Math.round(x * 100) / 100;
+
 /** A Kubernetes object as JSON, or undefined when it does not exist. */
 export function getObject(kind: string, name: string, namespace?: string): any {
     try {

@@ -10,6 +10,7 @@ export interface ProviderOperation {
     seconds: Record<string, number>;
 }
 
+/** To a hundredth (this module stays pure: harness.ts's `hundredths` comes with the harness). */
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /**

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { hundredths } from "./harness";
 
 /*
  * The Pulumi CLI, timed one invocation at a time (issue 29). The Automation API's `stack.up()`
@@ -57,7 +58,7 @@ export function timedCli(realRoot: string): { root: string; calls: () => CliCall
             .map((line) => {
                 const [command, start, end, children] = line.split("\t");
                 const [user, system] = children.split(" ").map(clockSeconds);
-                return { command, start: Number(start) / 1e6, end: Number(end) / 1e6, cpu: Math.round((user + system) * 100) / 100 };
+                return { command, start: Number(start) / 1e6, end: Number(end) / 1e6, cpu: hundredths(user + system) };
             });
     return { root, calls };
 }
